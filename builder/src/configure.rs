@@ -1,0 +1,176 @@
+//! `rampart config`: prepare the source, compose `.config` from fragments, run
+//! `olddefconfig`, and report every requested symbol that did not stick.
+
+use crate::ctx::Ctx;
+use crate::digest::{sha256_bytes, sha256_parts};
+use crate::kconfig::deps::KconfigIndex;
+use crate::kconfig::dotconfig::{apply_requests, DotConfig};
+use crate::kconfig::fragment;
+use crate::kconfig::report::StickReport;
+use crate::patches::PatchSeries;
+use crate::process::run_logged;
+use crate::source::{self, KernelSource};
+use crate::target::{Target, Variant};
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What to configure.
+#[derive(Debug, Clone)]
+pub struct ConfigRequest {
+    /// Target name (`kconfig/targets/<name>.config`).
+    pub target: String,
+    /// Kernel variant.
+    pub variant: Variant,
+    /// Kernel source tarball or tree; Debian's tarball when absent.
+    pub source: Option<PathBuf>,
+    /// Required sha256 of the source tarball.
+    pub pin: Option<String>,
+}
+
+/// A configured kernel: the inputs of a build, recorded in `configs/<target>-<variant>/state.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Configured {
+    /// Target name.
+    pub target: String,
+    /// Variant name.
+    pub variant: String,
+    /// Prepared kernel source.
+    pub source: KernelSource,
+    /// Applied patch series.
+    pub patches: PatchSeries,
+    /// Fragments in the order they were applied (repository-relative).
+    pub fragments: Vec<String>,
+    /// Hash of everything that determines the `.config`.
+    pub inputs_hash: String,
+    /// The final `.config`.
+    pub dot_config: PathBuf,
+    /// sha256 of the final `.config`.
+    pub config_sha256: String,
+    /// Symbols that did not stick.
+    pub report: StickReport,
+}
+
+/// The fragments for a target and variant, in application order.
+pub fn fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf> {
+    let kconfig = repo.join("kconfig");
+    let mut list = vec![
+        target.fragment.clone(),
+        kconfig.join("rust.config"),
+        kconfig.join("rampart.config"),
+        kconfig.join("hardening.config"),
+        kconfig.join("test.config"),
+    ];
+    let variant_fragment = kconfig.join("variants").join(format!("{}.config", variant.name()));
+    if variant_fragment.is_file() {
+        list.push(variant_fragment);
+    }
+    list
+}
+
+/// The patch series a variant applies.
+pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
+    match variant {
+        Variant::Patched => PatchSeries::load(&repo.join("patches")),
+        Variant::Vanilla => Ok(PatchSeries::default()),
+    }
+}
+
+/// Configures (or reuses an identical earlier configuration of) the requested kernel.
+pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
+    let target = Target::find(&ctx.repo, &req.target)?;
+    let patches = patch_series(&ctx.repo, req.variant)?;
+    let source = source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches)?;
+    let fragment_paths = fragments(&ctx.repo, &target, req.variant);
+    let mut layers = Vec::new();
+    let mut hash_parts: Vec<(String, Vec<u8>)> = vec![
+        ("source".into(), source.sha256.clone().into_bytes()),
+        ("patches".into(), patches.hash().into_bytes()),
+        ("toolchain".into(), serde_json::to_vec(&ctx.toolchain.versions())?),
+    ];
+    for path in &fragment_paths {
+        layers.push(fragment::load(path, &ctx.repo)?);
+        hash_parts.push((path.display().to_string(), std::fs::read(path)?));
+    }
+    let requests = fragment::merge(layers);
+    let inputs_hash = sha256_parts(hash_parts.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+
+    let dir = ctx.work.config_dir(&target.name, req.variant.name());
+    let state_path = dir.join("state.json");
+    if let Some(previous) = load_state(&state_path) {
+        if previous.inputs_hash == inputs_hash && previous.dot_config.is_file() {
+            eprintln!("config: inputs unchanged, reusing {}", previous.dot_config.display());
+            return finish(previous);
+        }
+    }
+
+    std::fs::create_dir_all(&dir)?;
+    let obj = dir.join("obj");
+    let log = dir.join("config.log");
+    let _ = std::fs::remove_file(&log);
+    std::fs::create_dir_all(&obj)?;
+    eprintln!("config: composing {} ({}) from {} fragments", target.name, req.variant.name(), fragment_paths.len());
+    run_logged(ctx.toolchain.make(&source.tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), &log)?;
+    let base = std::fs::read_to_string(obj.join(".config"))?;
+    std::fs::write(obj.join(".config"), apply_requests(&base, &requests))?;
+    run_logged(ctx.toolchain.make(&source.tree).arg(format!("O={}", obj.display())).arg("olddefconfig"), &log)?;
+    let final_text = std::fs::read_to_string(obj.join(".config"))?;
+    let config = DotConfig::parse(&final_text);
+    let mut report = StickReport::build(&requests, &config, || KconfigIndex::scan(&source.tree, target.arch).ok());
+    add_rust_diagnosis(ctx, &source.tree, &obj, &mut report);
+
+    let dot_config = dir.join("config");
+    std::fs::write(&dot_config, &final_text)?;
+    let configured = Configured {
+        target: target.name.clone(),
+        variant: req.variant.name().to_string(),
+        source,
+        patches,
+        fragments: fragment_paths
+            .iter()
+            .map(|p| p.strip_prefix(&ctx.repo).unwrap_or(p).display().to_string())
+            .collect(),
+        inputs_hash,
+        dot_config,
+        config_sha256: sha256_bytes(final_text.as_bytes()),
+        report,
+    };
+    std::fs::write(&state_path, serde_json::to_vec_pretty(&configured)?)?;
+    std::fs::write(dir.join("report.txt"), configured.report.render())?;
+    finish(configured)
+}
+
+/// When Rust support did not stick, the kernel's own `rustavailable` check says why.
+fn add_rust_diagnosis(ctx: &Ctx, tree: &Path, obj: &Path, report: &mut StickReport) {
+    let Some(rust) = report.mismatches.iter_mut().find(|m| m.symbol == "RUST") else { return };
+    let out = ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("rustavailable").output();
+    if let Ok(out) = out {
+        let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+        if let Some(line) = text.lines().find(|l| l.contains("***")) {
+            rust.reasons.push(format!("`make rustavailable`: {}", line.trim_start_matches('*').trim()));
+        }
+    }
+}
+
+fn load_state(path: &Path) -> Option<Configured> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+fn finish(configured: Configured) -> Result<Configured> {
+    eprint!("{}", configured.report.render());
+    let failed: Vec<String> = configured.report.required_failures().map(|m| format!("CONFIG_{}", m.symbol)).collect();
+    if !failed.is_empty() {
+        bail!(
+            "required symbols did not stick: {} (the kernel would silently differ from what was asked; see the reasons above)",
+            failed.join(", ")
+        );
+    }
+    eprintln!(
+        "config: {} {} on Linux {}, .config sha256 {}",
+        configured.target,
+        configured.variant,
+        configured.source.version,
+        &configured.config_sha256[..16]
+    );
+    Ok(configured)
+}

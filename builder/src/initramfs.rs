@@ -1,0 +1,115 @@
+//! The boot-test initramfs: busybox-static, the guest harness and suites from
+//! `qemu/`, and the `.ko` files of a build, packed by the kernel's own `gen_init_cpio`
+//! (so no root privileges or device nodes on the host are needed).
+
+use crate::metadata::BuildMetadata;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where busybox-static installs its binary on Debian.
+pub const BUSYBOX: &str = "/bin/busybox";
+
+/// A `gen_init_cpio` file list.
+#[derive(Debug, Default)]
+pub struct CpioList {
+    lines: Vec<String>,
+}
+
+impl CpioList {
+    /// Adds a directory.
+    pub fn dir(&mut self, path: &str, mode: u32) {
+        self.lines.push(format!("dir {path} {mode:o} 0 0"));
+    }
+
+    /// Adds a character device node.
+    pub fn char_dev(&mut self, path: &str, mode: u32, major: u32, minor: u32) {
+        self.lines.push(format!("nod {path} {mode:o} 0 0 c {major} {minor}"));
+    }
+
+    /// Adds a regular file copied from the host.
+    pub fn file(&mut self, path: &str, host: &Path, mode: u32) {
+        self.lines.push(format!("file {path} {} {mode:o} 0 0", host.display()));
+    }
+
+    /// The list text.
+    pub fn render(&self) -> String {
+        self.lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+}
+
+/// Mirrors a host directory tree into the archive under `dest`.
+fn add_tree(list: &mut CpioList, host: &Path, dest: &str) -> Result<()> {
+    for entry in walkdir::WalkDir::new(host).sort_by_file_name() {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(host)?;
+        let path = if rel.as_os_str().is_empty() { dest.to_string() } else { format!("{dest}/{}", rel.display()) };
+        if entry.file_type().is_dir() {
+            list.dir(&path, 0o755);
+        } else if entry.file_type().is_file() {
+            let mode = if path.ends_with(".sh") { 0o755 } else { 0o644 };
+            list.file(&path, entry.path(), mode);
+        }
+    }
+    Ok(())
+}
+
+/// The `gen_init_cpio` of the build, or one compiled from the source tree.
+fn gen_init_cpio(build: &BuildMetadata, tools: &Path) -> Result<PathBuf> {
+    let built = build.objdir.join("usr/gen_init_cpio");
+    if built.is_file() {
+        return Ok(built);
+    }
+    let tool = tools.join("gen_init_cpio");
+    if !tool.is_file() {
+        let src = build.objdir.join("source/usr/gen_init_cpio.c");
+        std::fs::create_dir_all(tools)?;
+        let status = Command::new("cc").arg("-O2").arg("-o").arg(&tool).arg(&src).status()?;
+        if !status.success() {
+            bail!("compiling {} failed", src.display());
+        }
+    }
+    Ok(tool)
+}
+
+/// Writes `<dir>/initramfs.cpio` for `suite`, returning its path.
+pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools: &Path) -> Result<PathBuf> {
+    let guest = repo.join("qemu");
+    if !guest.join("rampart/suites").join(suite).is_dir() {
+        bail!("no suite `{suite}` under {}", guest.join("rampart/suites").display());
+    }
+    if !Path::new(BUSYBOX).is_file() {
+        bail!("{BUSYBOX} is missing: install busybox-static (`rampart doctor --install`)");
+    }
+    let suite_file = dir.join("suite");
+    std::fs::write(&suite_file, format!("{suite}\n"))?;
+    let mut list = CpioList::default();
+    for d in ["/bin", "/dev", "/proc", "/sys", "/tmp", "/etc", "/root"] {
+        list.dir(d, 0o755);
+    }
+    list.char_dev("/dev/console", 0o600, 5, 1);
+    list.char_dev("/dev/null", 0o666, 1, 3);
+    list.file("/bin/busybox", Path::new(BUSYBOX), 0o755);
+    list.file("/init", &guest.join("init"), 0o755);
+    add_tree(&mut list, &guest.join("rampart"), "/rampart")?;
+    list.file("/rampart/suite", &suite_file, 0o644);
+    list.dir("/rampart/modules", 0o755);
+    for ko in build.modules.iter().flat_map(|m| &m.kos) {
+        let name = ko.file_name().context("module path without a name")?.to_string_lossy().into_owned();
+        list.file(&format!("/rampart/modules/{name}"), ko, 0o644);
+    }
+    let list_path = dir.join("initramfs.list");
+    std::fs::write(&list_path, list.render())?;
+    let out = dir.join("initramfs.cpio");
+    let tool = gen_init_cpio(build, tools)?;
+    let cpio = std::fs::File::create(&out)?;
+    let result = Command::new(&tool)
+        .arg(&list_path)
+        .stdout(cpio)
+        .output()
+        .with_context(|| format!("running {}", tool.display()))?;
+    if !result.status.success() {
+        bail!("{} failed on {}: {}", tool.display(), list_path.display(), String::from_utf8_lossy(&result.stderr));
+    }
+    Ok(out)
+}

@@ -1,0 +1,196 @@
+//! `rampart build`: the kernel (bzImage + in-tree modules) and every module under
+//! `kmod/`, in a build directory named by the content hash of all inputs.
+
+use crate::configure::{self, ConfigRequest, Configured};
+use crate::ctx::Ctx;
+use crate::digest::sha256_parts;
+use crate::make_progress;
+use crate::metadata::{BuildMetadata, ModuleArtifact};
+use crate::process::run_logged;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// The content hash that names a build: source, patches, final `.config`, toolchain.
+pub fn build_hash(configured: &Configured, config_text: &[u8], toolchain_json: &[u8]) -> String {
+    sha256_parts([
+        ("source", configured.source.sha256.as_bytes()),
+        ("patches", configured.patches.hash().as_bytes()),
+        ("config", config_text),
+        ("toolchain", toolchain_json),
+    ])
+}
+
+/// Files of a module directory that are sources (build outputs are skipped).
+pub fn module_sources(dir: &Path) -> Result<Vec<PathBuf>> {
+    const OUTPUT_SUFFIXES: [&str; 9] = [".o", ".ko", ".cmd", ".mod", ".mod.c", ".mod.o", ".order", ".symvers", ".d"];
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && !OUTPUT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+            files.push(entry.path().strip_prefix(dir)?.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Module directories under `kmod/` (those with a `Kbuild` file).
+pub fn module_dirs(repo: &Path) -> Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo.join("kmod"))
+        .context("reading kmod/")?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Kbuild").is_file())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+fn step_estimate(ctx: &Ctx, key: &str) -> u64 {
+    std::fs::read_to_string(ctx.work.stats().join(key)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(2500)
+}
+
+/// Builds (or reuses) the kernel and modules for `req`.
+pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
+    let started = Instant::now();
+    let configured = configure::configure(ctx, req)?;
+    let config_text = std::fs::read(&configured.dot_config)?;
+    let toolchain = ctx.toolchain.versions();
+    let hash = build_hash(&configured, &config_text, &serde_json::to_vec(&toolchain)?);
+    let dir = ctx.work.build_dir(&hash[..16]);
+    let obj = dir.join("obj");
+    let bzimage = obj.join("arch/x86/boot/bzImage");
+    let done = dir.join("kernel.done");
+    let kernel_log = dir.join("kernel-build.log");
+    let mut make = ctx.toolchain.make(&configured.source.tree);
+    make.arg(format!("O={}", obj.display())).arg(format!("-j{}", ctx.toolchain.jobs())).args(["bzImage", "modules"]);
+    let make_command = format!(
+        "PATH={}:$PATH make -C {} O={} {} -j{} bzImage modules",
+        ctx.work.tools().join("bin").display(),
+        configured.source.tree.display(),
+        obj.display(),
+        ctx.toolchain.make_vars().join(" "),
+        ctx.toolchain.jobs()
+    );
+
+    let kernel_cached = done.is_file() && bzimage.is_file();
+    let kernel_started = Instant::now();
+    if kernel_cached {
+        eprintln!("kernel: build {} is up to date, nothing to rebuild", &hash[..16]);
+    } else {
+        std::fs::create_dir_all(&obj)?;
+        std::fs::write(obj.join(".config"), &config_text)?;
+        let stats_key = format!("kernel-steps-{}-{}", configured.target, configured.variant);
+        let steps = make_progress::run(&mut make, &kernel_log, "kernel", step_estimate(ctx, &stats_key))?;
+        std::fs::create_dir_all(ctx.work.stats())?;
+        std::fs::write(ctx.work.stats().join(&stats_key), steps.to_string())?;
+        std::fs::write(&done, &hash)?;
+    }
+    let kernel_seconds = if kernel_cached { 0.0 } else { kernel_started.elapsed().as_secs_f64() };
+
+    let mut modules = Vec::new();
+    for src in module_dirs(&ctx.repo)? {
+        modules.push(build_module(ctx, &src, &obj, &dir, &hash)?);
+    }
+
+    let reproducer = format!(
+        "rampart --work-dir {} build --target {} --variant {} --source {}{}",
+        ctx.work.root().display(),
+        configured.target,
+        configured.variant,
+        configured.source.origin.display(),
+        if configured.source.origin.is_file() {
+            format!(" --source-sha256 {}", configured.source.sha256)
+        } else {
+            String::new()
+        }
+    );
+    let metadata = BuildMetadata {
+        rampart_version: env!("CARGO_PKG_VERSION").to_string(),
+        target: configured.target.clone(),
+        variant: configured.variant.clone(),
+        kernel_version: configured.source.version.clone(),
+        source: configured.source.origin.clone(),
+        source_sha256: configured.source.sha256.clone(),
+        patches: configured.patches.patches.clone(),
+        fragments: configured.fragments.clone(),
+        config_sha256: configured.config_sha256.clone(),
+        config_mismatches: configured.report.mismatches.clone(),
+        toolchain,
+        build_hash: hash.clone(),
+        build_dir: dir.clone(),
+        bzimage,
+        objdir: obj,
+        kernel_log,
+        kernel_cached,
+        kernel_seconds,
+        total_seconds: started.elapsed().as_secs_f64(),
+        modules,
+        reproducer,
+        make_command,
+        finished_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+    };
+    let json = serde_json::to_vec_pretty(&metadata)?;
+    std::fs::write(dir.join("metadata.json"), &json)?;
+    std::fs::write(ctx.work.config_dir(&configured.target, &configured.variant).join("last-build.json"), &json)?;
+    println!("build {}: Linux {} ({} {})", &hash[..16], metadata.kernel_version, metadata.target, metadata.variant);
+    println!("  kernel:   {}{}", metadata.bzimage.display(), if kernel_cached { " (cached)" } else { "" });
+    for m in &metadata.modules {
+        for ko in &m.kos {
+            println!("  module:   {}{}", ko.display(), if m.cached { " (cached)" } else { "" });
+        }
+    }
+    println!("  metadata: {}", dir.join("metadata.json").display());
+    println!("  took {:.1}s", metadata.total_seconds);
+    println!("reproduce: {}", metadata.reproducer);
+    println!("  (make:    {})", metadata.make_command);
+    Ok(metadata)
+}
+
+fn build_module(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash: &str) -> Result<ModuleArtifact> {
+    let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let files = module_sources(src)?;
+    let contents: Vec<(String, Vec<u8>)> =
+        files.iter().map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?))).collect::<Result<_>>()?;
+    let hash = sha256_parts(
+        std::iter::once(("kernel", kernel_hash.as_bytes()))
+            .chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
+    );
+    let out = build_dir.join("kmod").join(&name);
+    let log = build_dir.join("kmod").join(format!("{name}.log"));
+    let stamp = out.join(".rampart-hash");
+    let cached = std::fs::read_to_string(&stamp).is_ok_and(|s| s == hash);
+    if !cached {
+        if out.exists() {
+            std::fs::remove_dir_all(&out)?;
+        }
+        for (file, content) in &contents {
+            let dest = out.join(file);
+            std::fs::create_dir_all(dest.parent().unwrap_or(&out))?;
+            std::fs::write(dest, content)?;
+        }
+        let _ = std::fs::remove_file(&log);
+        eprintln!("module {name}: building");
+        run_logged(ctx.toolchain.make(obj).arg(format!("M={}", out.display())).arg("modules"), &log)?;
+        std::fs::write(&stamp, &hash)?;
+    } else {
+        eprintln!("module {name}: up to date");
+    }
+    let mut kos: Vec<PathBuf> = std::fs::read_dir(&out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ko"))
+        .collect();
+    kos.sort();
+    if kos.is_empty() {
+        anyhow::bail!("module {name} built no .ko (log: {})", log.display());
+    }
+    Ok(ModuleArtifact { name, kos, hash, cached, log })
+}
+
+/// Loads the metadata of the last build of a target and variant.
+pub fn last_build(ctx: &Ctx, target: &str, variant: &str) -> Result<BuildMetadata> {
+    let path = ctx.work.config_dir(target, variant).join("last-build.json");
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("no build at {}; run `rampart build` first", path.display()))?;
+    Ok(serde_json::from_slice(&bytes)?)
+}

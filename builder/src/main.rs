@@ -1,0 +1,138 @@
+//! `rampart`: build, configure and boot-test rampart-hardened Linux kernels.
+
+mod boot_test;
+mod configure;
+mod ctx;
+mod digest;
+mod doctor;
+mod initramfs;
+mod kbuild;
+mod kconfig;
+mod make_progress;
+mod metadata;
+mod patches;
+mod process;
+mod qemu;
+mod source;
+mod target;
+mod toolchain;
+mod up;
+mod verdict;
+mod workdir;
+
+use anyhow::Result;
+use boot_test::{AccelChoice, BootTestRequest};
+use clap::{Args, Parser, Subcommand};
+use configure::ConfigRequest;
+use ctx::Ctx;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use target::Variant;
+
+/// Build, configure and boot-test rampart-hardened Linux kernels.
+#[derive(Parser)]
+#[command(name = "rampart", version)]
+struct Cli {
+    /// Work directory for sources, builds and runs [default: $XDG_CACHE_HOME/rampart]
+    #[arg(long, global = true)]
+    work_dir: Option<PathBuf>,
+    /// Parallel make jobs [default: number of CPUs]
+    #[arg(long, short = 'j', global = true)]
+    jobs: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct KernelArgs {
+    /// Target (a file kconfig/targets/<target>.config)
+    #[arg(long, default_value = "qemu-x86_64")]
+    target: String,
+    /// Kernel variant: with rampart's patch series, or without (distro-style fallback)
+    #[arg(long, value_enum, default_value = "patched")]
+    variant: Variant,
+    /// Kernel source tarball or tree [default: /usr/src/linux-source-6.12.tar.xz]
+    #[arg(long)]
+    source: Option<PathBuf>,
+    /// Refuse a source tarball whose sha256 is not this
+    #[arg(long, value_name = "SHA256")]
+    source_sha256: Option<String>,
+}
+
+impl KernelArgs {
+    fn request(&self) -> ConfigRequest {
+        ConfigRequest {
+            target: self.target.clone(),
+            variant: self.variant,
+            source: self.source.clone(),
+            pin: self.source_sha256.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every host dependency; --install installs what is missing
+    Doctor {
+        /// Install missing packages (apt-get) and bindgen (cargo install)
+        #[arg(long)]
+        install: bool,
+    },
+    /// Unpack the source and compose .config from kconfig/ fragments
+    Config(KernelArgs),
+    /// Build the kernel and every module under kmod/
+    Build(KernelArgs),
+    /// Boot the last build in QEMU with a guest test suite
+    BootTest {
+        /// Target
+        #[arg(long, default_value = "qemu-x86_64")]
+        target: String,
+        /// Kernel variant
+        #[arg(long, value_enum, default_value = "patched")]
+        variant: Variant,
+        /// Guest suite (qemu/rampart/suites/<suite>)
+        #[arg(long, default_value = "smoke")]
+        suite: String,
+        /// Seconds before the guest is declared hung
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Accelerator
+        #[arg(long, value_enum, default_value = "auto")]
+        accel: AccelChoice,
+    },
+    /// The main job: doctor --install, config, build, boot-test --suite smoke
+    Up(KernelArgs),
+}
+
+fn run(cli: Cli) -> Result<bool> {
+    let ctx = Ctx::new(cli.work_dir, cli.jobs)?;
+    match cli.command {
+        Command::Doctor { install } => doctor::run(&ctx.work, &ctx.toolchain, install)?,
+        Command::Config(args) => {
+            let configured = configure::configure(&ctx, &args.request())?;
+            println!("{}", configured.dot_config.display());
+        }
+        Command::Build(args) => {
+            kbuild::build(&ctx, &args.request())?;
+        }
+        Command::BootTest { target, variant, suite, timeout, accel } => {
+            let req = BootTestRequest { target, variant, suite, timeout: Duration::from_secs(timeout), accel };
+            let results = boot_test::run(&ctx, &req)?;
+            return Ok(results.verdict == verdict::Verdict::Pass);
+        }
+        Command::Up(args) => up::run(&ctx, &args.request())?,
+    }
+    Ok(true)
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("rampart: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

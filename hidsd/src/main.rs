@@ -1,0 +1,6 @@
+//! `rampart-hidsd`: rampart's host intrusion detection daemon.
+
+fn main() {
+    eprintln!("rampart-hidsd {}: no commands yet", env!("CARGO_PKG_VERSION"));
+    std::process::exit(2);
+}

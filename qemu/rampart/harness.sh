@@ -1,0 +1,33 @@
+# Guest test harness (sourced by /init). Each case is a script in
+# /rampart/suites/<suite>/, run in name order; exit status 0 means pass and the
+# last line it prints is the evidence. The host reads only these markers:
+#   RAMPART-SUITE: BEGIN <suite> cases=<n>
+#   RAMPART-CASE: BEGIN <name>
+#   RAMPART-CASE: PASS|FAIL <name> :: <evidence>
+#   RAMPART-SUITE: END <suite>
+# Case output is echoed with a "  | " prefix so it is never mistaken for a marker.
+
+# Seconds a single case may run before it is stopped and failed.
+CASE_TIMEOUT=${CASE_TIMEOUT:-120}
+
+run_suite() {
+	suite=$1
+	dir=/rampart/suites/$suite
+	set -- "$dir"/*.sh
+	[ -e "$1" ] || set --
+	echo "RAMPART-SUITE: BEGIN $suite cases=$#"
+	for case_script in "$@"; do
+		name=$(basename "$case_script" .sh)
+		echo "RAMPART-CASE: BEGIN $name"
+		out=$(timeout "$CASE_TIMEOUT" sh "$case_script" 2>&1)
+		rc=$?
+		printf '%s\n' "$out" | sed 's/^/  | /'
+		evidence=$(printf '%s\n' "$out" | tail -n 1)
+		if [ "$rc" -eq 0 ]; then
+			echo "RAMPART-CASE: PASS $name :: $evidence"
+		else
+			echo "RAMPART-CASE: FAIL $name :: exit $rc: $evidence"
+		fi
+	done
+	echo "RAMPART-SUITE: END $suite"
+}
