@@ -80,7 +80,7 @@ pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
 pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let target = Target::find(&ctx.repo, &req.target)?;
     let patches = patch_series(&ctx.repo, req.variant)?;
-    let source = source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches)?;
+    let source = source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.name())?;
     let fragment_paths = fragments(&ctx.repo, &target, req.variant);
     let mut layers = Vec::new();
     let mut hash_parts: Vec<(String, Vec<u8>)> = vec![

@@ -78,6 +78,7 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     if kernel_cached {
         eprintln!("kernel: build {} is up to date, nothing to rebuild", &hash[..16]);
     } else {
+        seed_objdir(ctx, &configured, &obj)?;
         std::fs::create_dir_all(&obj)?;
         std::fs::write(obj.join(".config"), &config_text)?;
         let stats_key = format!("kernel-steps-{}-{}", configured.target, configured.variant);
@@ -111,6 +112,7 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
         variant: configured.variant.clone(),
         kernel_version: configured.source.version.clone(),
         source: configured.source.origin.clone(),
+        source_tree: configured.source.tree.clone(),
         source_sha256: configured.source.sha256.clone(),
         patches: configured.patches.patches.clone(),
         fragments: configured.fragments.clone(),
@@ -185,6 +187,34 @@ fn build_module(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash
         anyhow::bail!("module {name} built no .ko (log: {})", log.display());
     }
     Ok(ModuleArtifact { name, kos, hash, cached, log })
+}
+
+/// Starts a new object directory as a copy of the last build of the same target and
+/// variant from the same source tree, so a changed `.config` or patch rebuilds only
+/// what it affects. Kbuild compares every object's recorded command and
+/// dependencies, so a seeded directory builds exactly what a fresh one would.
+fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
+    if obj.exists() {
+        return Ok(());
+    }
+    let Ok(previous) = last_build(ctx, &configured.target, &configured.variant) else { return Ok(()) };
+    if previous.source_tree != configured.source.tree || !previous.objdir.join(".config").is_file() {
+        return Ok(());
+    }
+    eprintln!("kernel: seeding the object directory from build {}", &previous.build_hash[..16]);
+    std::fs::create_dir_all(obj.parent().unwrap_or(obj))?;
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg("--reflink=auto")
+        .arg(&previous.objdir)
+        .arg(obj)
+        .status()
+        .context("running cp")?;
+    if !status.success() {
+        let _ = std::fs::remove_dir_all(obj);
+        eprintln!("kernel: seeding failed ({status}); building from scratch");
+    }
+    Ok(())
 }
 
 /// Loads the metadata of the last build of a target and variant.

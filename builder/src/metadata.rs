@@ -34,6 +34,9 @@ pub struct BuildMetadata {
     pub kernel_version: String,
     /// Kernel source origin (tarball or tree).
     pub source: PathBuf,
+    /// The prepared source tree the kernel was built from.
+    #[serde(default)]
+    pub source_tree: PathBuf,
     /// sha256 of the kernel source tarball.
     pub source_sha256: String,
     /// Patch series applied, in order.

@@ -50,8 +50,10 @@ impl PatchSeries {
     }
 
     /// Applies every patch to `tree`, each checked with a dry run first. A patch that
-    /// does not apply fails with patch's own report of the offending hunk.
-    pub fn apply(&self, tree: &Path) -> Result<()> {
+    /// does not apply fails with patch's own report of the offending hunk. Returns the
+    /// tree-relative paths of the files the series touched.
+    pub fn apply(&self, tree: &Path) -> Result<Vec<String>> {
+        let mut touched = Vec::new();
         for patch in &self.patches {
             let dry = patch_command(tree, &patch.path, &["--forward", "--dry-run"]).output()?;
             if !dry.status.success() {
@@ -71,8 +73,12 @@ impl PatchSeries {
                     String::from_utf8_lossy(&real.stdout)
                 );
             }
+            let report = String::from_utf8_lossy(&real.stdout);
+            touched.extend(report.lines().filter_map(|l| l.strip_prefix("patching file ")).map(|f| f.trim().to_string()));
         }
-        Ok(())
+        touched.sort();
+        touched.dedup();
+        Ok(touched)
     }
 
     /// Checks that every patch is already applied to `tree` (a tree the user manages).

@@ -25,12 +25,17 @@ pub struct KernelSource {
 }
 
 /// Unpacks `source` (default: Debian's tarball), checks it against `pin`, applies `patches`.
-/// An already prepared tree with the same tarball hash and patch series is reused.
+///
+/// The tree lives at a stable path per tarball and `flavor` (the variant), so kernel
+/// object directories stay valid across patch changes: when the series changes, the
+/// tree is unpacked again (tar restores the original mtimes, so only patched files look
+/// new to make) and the new series applied. An identical prepared tree is reused.
 pub fn prepare(
     work: &WorkDir,
     source: Option<&Path>,
     pin: Option<&str>,
     patches: &PatchSeries,
+    flavor: &str,
 ) -> Result<KernelSource> {
     let origin = source.map_or_else(|| PathBuf::from(DEFAULT_TARBALL), Path::to_path_buf);
     if !origin.exists() {
@@ -45,10 +50,21 @@ pub fn prepare(
             bail!("kernel source {} has sha256 {sha256}, but the pin requires {pin}; refusing it", origin.display());
         }
     }
-    let key = format!("{}-{}", &sha256[..16], &patches.hash()[..12]);
-    let tree = work.sources().join(key);
-    if !tree.join(".rampart-prepared").exists() {
-        unpack(&origin, &tree, patches)?;
+    let tree = work.sources().join(format!("{}-{flavor}", &sha256[..16]));
+    let stamp = tree.join(PREPARED_STAMP);
+    let series_hash = patches.hash();
+    let previous = std::fs::read_to_string(&stamp).unwrap_or_default();
+    let mut previous_lines = previous.lines();
+    if previous_lines.next() != Some(series_hash.as_str()) {
+        let touched = unpack(&origin, &tree, patches)?;
+        // Files the old series had patched are back to their tarball mtimes, older than
+        // the objects built from the patched text: make them new so make rebuilds them.
+        for rel in previous_lines {
+            if let Ok(file) = std::fs::File::options().write(true).open(tree.join(rel)) {
+                file.set_modified(std::time::SystemTime::now())?;
+            }
+        }
+        std::fs::write(&stamp, format!("{series_hash}\n{}", touched.join("\n")))?;
     }
     let version = kernel_version(&tree)?;
     Ok(KernelSource { origin, sha256, version, tree })
@@ -65,7 +81,10 @@ fn prepare_tree(tree: &Path, pin: Option<&str>, patches: &PatchSeries) -> Result
     Ok(KernelSource { origin: tree.clone(), sha256, version, tree })
 }
 
-fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries) -> Result<()> {
+/// Marks a prepared tree: the series hash, then the files the series touched.
+const PREPARED_STAMP: &str = ".rampart-prepared";
+
+fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries) -> Result<Vec<String>> {
     let staging = tree.with_extension("partial");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
@@ -83,13 +102,12 @@ fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries) -> Result<()> {
     if !status.success() {
         bail!("unpacking {} failed ({status})", tarball.display());
     }
-    patches.apply(&staging)?;
-    std::fs::write(staging.join(".rampart-prepared"), b"")?;
+    let touched = patches.apply(&staging)?;
     if tree.exists() {
         std::fs::remove_dir_all(tree)?;
     }
     std::fs::rename(&staging, tree)?;
-    Ok(())
+    Ok(touched)
 }
 
 /// Reads `VERSION.PATCHLEVEL.SUBLEVEL[EXTRAVERSION]` from a tree's top-level Makefile.
