@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
     let mut boot = Boot {
         kernel: build.bzimage.clone(),
         initrd,
-        append: "console=ttyS0 panic=-1 loglevel=6".into(),
+        append: "console=ttyS0 panic=-1 loglevel=7".into(),
         memory_mb: 512,
         cpus: 2,
         accel: Accel::Tcg,

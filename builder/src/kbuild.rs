@@ -224,3 +224,67 @@ pub fn last_build(ctx: &Ctx, target: &str, variant: &str) -> Result<BuildMetadat
         std::fs::read(&path).with_context(|| format!("no build at {}; run `rampart build` first", path.display()))?;
     Ok(serde_json::from_slice(&bytes)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kconfig::report::StickReport;
+    use crate::patches::{Patch, PatchSeries};
+    use crate::source::KernelSource;
+
+    fn configured(source_sha: &str, patch_sha: Option<&str>) -> Configured {
+        Configured {
+            target: "qemu-x86_64".into(),
+            variant: "patched".into(),
+            source: KernelSource {
+                origin: "/usr/src/linux.tar.xz".into(),
+                sha256: source_sha.into(),
+                version: "6.12.117".into(),
+                tree: "/tmp/tree".into(),
+            },
+            patches: PatchSeries {
+                patches: patch_sha
+                    .map(|sha| Patch { name: "0001.patch".into(), path: PathBuf::new(), sha256: sha.into() })
+                    .into_iter()
+                    .collect(),
+            },
+            fragments: vec![],
+            inputs_hash: String::new(),
+            dot_config: PathBuf::new(),
+            config_sha256: String::new(),
+            report: StickReport::default(),
+        }
+    }
+
+    #[test]
+    fn build_hash_covers_every_input_and_nothing_else() {
+        let base = build_hash(&configured("aa", Some("p1")), b"CONFIG_A=y\n", b"rustc 1.96");
+        assert_eq!(base, build_hash(&configured("aa", Some("p1")), b"CONFIG_A=y\n", b"rustc 1.96"));
+        let mut moved = configured("aa", Some("p1"));
+        moved.source.tree = "/elsewhere".into();
+        moved.source.origin = "/other/copy.tar.xz".into();
+        assert_eq!(base, build_hash(&moved, b"CONFIG_A=y\n", b"rustc 1.96"), "paths do not matter, content does");
+        for other in [
+            build_hash(&configured("bb", Some("p1")), b"CONFIG_A=y\n", b"rustc 1.96"),
+            build_hash(&configured("aa", Some("p2")), b"CONFIG_A=y\n", b"rustc 1.96"),
+            build_hash(&configured("aa", None), b"CONFIG_A=y\n", b"rustc 1.96"),
+            build_hash(&configured("aa", Some("p1")), b"CONFIG_A=m\n", b"rustc 1.96"),
+            build_hash(&configured("aa", Some("p1")), b"CONFIG_A=y\n", b"rustc 1.97"),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+
+    #[test]
+    fn module_sources_skip_build_outputs() {
+        let dir = std::env::temp_dir().join(format!("rampart-modsrc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["Kbuild", "m_rs.rs", "shim.c", "shim.h", "shim.o", "m.ko", ".shim.o.cmd", "m.mod.c", "modules.order"]
+        {
+            std::fs::write(dir.join(f), f).unwrap();
+        }
+        let files: Vec<String> = module_sources(&dir).unwrap().iter().map(|p| p.display().to_string()).collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(files, ["Kbuild", "m_rs.rs", "shim.c", "shim.h"]);
+    }
+}

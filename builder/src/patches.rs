@@ -74,7 +74,8 @@ impl PatchSeries {
                 );
             }
             let report = String::from_utf8_lossy(&real.stdout);
-            touched.extend(report.lines().filter_map(|l| l.strip_prefix("patching file ")).map(|f| f.trim().to_string()));
+            touched
+                .extend(report.lines().filter_map(|l| l.strip_prefix("patching file ")).map(|f| f.trim().to_string()));
         }
         touched.sort();
         touched.dedup();

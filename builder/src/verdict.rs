@@ -181,6 +181,49 @@ RAMPART-CASE: PASS a :: loaded\nRAMPART-CASE: BEGIN b\nRAMPART-CASE: PASS b :: o
         assert!(v.evidence.contains("Attempted to kill init"));
     }
 
+    /// Serial logs recorded from real boots of a rampart kernel under QEMU.
+    fn fixture(name: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        lines(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    }
+
+    #[test]
+    fn recorded_pass() {
+        let v = judge(&fixture("serial-pass.log"), false);
+        assert_eq!(v.verdict, Verdict::Pass, "{v:?}");
+        let names: Vec<&str> = v.cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "01-core-load",
+                "02-core-param",
+                "03-core-param-set",
+                "04-core-unload",
+                "05-kernel-log-clean",
+                CONSOLE_CASE
+            ]
+        );
+        assert_eq!(v.cases[0].evidence, "rampart_core: loaded (shim abi 1, log_level=1)");
+    }
+
+    #[test]
+    fn recorded_panic() {
+        // A kernel booted without an initramfs: no init, so it panics.
+        let v = judge(&fixture("serial-panic.log"), false);
+        assert_eq!(v.verdict, Verdict::Panic);
+        assert!(v.evidence.contains("No working init found"), "{}", v.evidence);
+    }
+
+    #[test]
+    fn recorded_hang() {
+        // init is `sleep 1000`: the kernel boots and then nothing ends before the timeout.
+        let v = judge(&fixture("serial-hang.log"), true);
+        assert_eq!(v.verdict, Verdict::Hang);
+        assert!(v.evidence.contains("no suite end"), "{}", v.evidence);
+        // The same log without the host's timeout is a failure, never a pass.
+        assert_eq!(judge(&fixture("serial-hang.log"), false).verdict, Verdict::Fail);
+    }
+
     #[test]
     fn timeout_mid_case_is_a_hang_naming_the_case() {
         let text = "RAMPART-SUITE: BEGIN smoke cases=2\nRAMPART-CASE: BEGIN a\n";
