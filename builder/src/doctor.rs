@@ -26,6 +26,8 @@ pub const PACKAGES: &[&str] = &[
     "kmod",
     "dwarves",
     "make",
+    "gcc",
+    "libc6-dev",
     "patch",
     "xz-utils",
 ];

@@ -72,6 +72,22 @@ fn gen_init_cpio(build: &BuildMetadata, tools: &Path) -> Result<PathBuf> {
     Ok(tool)
 }
 
+/// The guest probe tool (`qemu/tools/rampart-probe.c`), compiled static once per
+/// source version into `tools`.
+fn guest_probe(repo: &Path, tools: &Path) -> Result<PathBuf> {
+    let src = repo.join("qemu/tools/rampart-probe.c");
+    let text = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
+    let tool = tools.join(format!("rampart-probe-{}", &crate::digest::sha256_bytes(&text)[..12]));
+    if !tool.is_file() {
+        std::fs::create_dir_all(tools)?;
+        let out = Command::new("cc").args(["-static", "-O2", "-Wall", "-o"]).arg(&tool).arg(&src).output()?;
+        if !out.status.success() {
+            bail!("compiling {} failed:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    Ok(tool)
+}
+
 /// Writes `<dir>/initramfs.cpio` for `suite`, returning its path.
 pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools: &Path) -> Result<PathBuf> {
     let guest = repo.join("qemu");
@@ -83,6 +99,8 @@ pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools:
     }
     let suite_file = dir.join("suite");
     std::fs::write(&suite_file, format!("{suite}\n"))?;
+    let variant_file = dir.join("variant");
+    std::fs::write(&variant_file, format!("{}\n", build.variant))?;
     let mut list = CpioList::default();
     for d in ["/bin", "/dev", "/proc", "/sys", "/tmp", "/etc", "/root"] {
         list.dir(d, 0o755);
@@ -90,9 +108,11 @@ pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools:
     list.char_dev("/dev/console", 0o600, 5, 1);
     list.char_dev("/dev/null", 0o666, 1, 3);
     list.file("/bin/busybox", Path::new(BUSYBOX), 0o755);
+    list.file("/bin/rampart-probe", &guest_probe(repo, tools)?, 0o755);
     list.file("/init", &guest.join("init"), 0o755);
     add_tree(&mut list, &guest.join("rampart"), "/rampart")?;
     list.file("/rampart/suite", &suite_file, 0o644);
+    list.file("/rampart/variant", &variant_file, 0o644);
     list.dir("/rampart/modules", 0o755);
     for ko in build.modules.iter().flat_map(|m| &m.kos) {
         let name = ko.file_name().context("module path without a name")?.to_string_lossy().into_owned();

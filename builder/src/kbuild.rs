@@ -35,17 +35,6 @@ pub fn module_sources(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Module directories under `kmod/` (those with a `Kbuild` file).
-pub fn module_dirs(repo: &Path) -> Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo.join("kmod"))
-        .context("reading kmod/")?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("Kbuild").is_file())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
-}
-
 fn step_estimate(ctx: &Ctx, key: &str) -> u64 {
     std::fs::read_to_string(ctx.work.stats().join(key)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(2500)
 }
@@ -89,10 +78,7 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     }
     let kernel_seconds = if kernel_cached { 0.0 } else { kernel_started.elapsed().as_secs_f64() };
 
-    let mut modules = Vec::new();
-    for src in module_dirs(&ctx.repo)? {
-        modules.push(build_module(ctx, &src, &obj, &dir, &hash)?);
-    }
+    let modules = vec![build_modules(ctx, &ctx.repo.join("kmod"), &obj, &dir, &hash)?];
 
     let reproducer = format!(
         "rampart --work-dir {} build --target {} --variant {} --source {}{}",
@@ -149,20 +135,26 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     Ok(metadata)
 }
 
-fn build_module(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash: &str) -> Result<ModuleArtifact> {
-    let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+/// Builds `kmod/` as one external-module tree (`kmod/Kbuild` lists the module
+/// directories, so modules resolve each other's exported symbols), in a copy under
+/// the build directory; reused while the kernel and the sources are unchanged.
+fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash: &str) -> Result<ModuleArtifact> {
+    let name = "kmod".to_string();
     let files = module_sources(src)?;
-    let contents: Vec<(String, Vec<u8>)> =
-        files.iter().map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?))).collect::<Result<_>>()?;
+    let contents: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?)))
+        .collect::<Result<_>>()?;
     let hash = sha256_parts(
-        std::iter::once(("kernel", kernel_hash.as_bytes()))
-            .chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
+        std::iter::once(("kernel", kernel_hash.as_bytes())).chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
     );
-    let out = build_dir.join("kmod").join(&name);
-    let log = build_dir.join("kmod").join(format!("{name}.log"));
+    let out = build_dir.join("kmod");
+    let log = build_dir.join("kmod.log");
     let stamp = out.join(".rampart-hash");
     let cached = std::fs::read_to_string(&stamp).is_ok_and(|s| s == hash);
-    if !cached {
+    if cached {
+        eprintln!("modules: up to date");
+    } else {
         if out.exists() {
             std::fs::remove_dir_all(&out)?;
         }
@@ -172,19 +164,19 @@ fn build_module(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash
             std::fs::write(dest, content)?;
         }
         let _ = std::fs::remove_file(&log);
-        eprintln!("module {name}: building");
+        eprintln!("modules: building {}", src.display());
         run_logged(ctx.toolchain.make(obj).arg(format!("M={}", out.display())).arg("modules"), &log)?;
         std::fs::write(&stamp, &hash)?;
-    } else {
-        eprintln!("module {name}: up to date");
     }
-    let mut kos: Vec<PathBuf> = std::fs::read_dir(&out)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    let mut kos: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok().map(|e| e.into_path()))
         .filter(|p| p.extension().is_some_and(|e| e == "ko"))
         .collect();
     kos.sort();
     if kos.is_empty() {
-        anyhow::bail!("module {name} built no .ko (log: {})", log.display());
+        anyhow::bail!("{} built no .ko (log: {})", src.display(), log.display());
     }
     Ok(ModuleArtifact { name, kos, hash, cached, log })
 }

@@ -1,17 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C side of rampart_core: kernel ABI the Rust `kernel` crate of 6.12 lacks.
- * Every function here is called from Rust (rampart_core_rs.rs).
+ * The interface between rampart_core's C files and its Rust object
+ * (rampart_core_rs.rs). Layouts here are mirrored with #[repr(C)] in Rust.
  */
 #ifndef RAMPART_CORE_SHIM_H
 #define RAMPART_CORE_SHIM_H
 
 #include <linux/types.h>
 
-/* Version of the C/Rust interface; bumped whenever a signature here changes. */
-#define RAMPART_SHIM_ABI 1
+/* Version of this interface; the Rust side refuses to load with another. */
+#define RAMPART_SHIM_ABI 2
 
+/* Largest encoded event (kmod/common/src/event.rs RECORD_MAX; checked in Rust). */
+#define RAMPART_RECORD_MAX 1536
+
+/* One event as C hands it to Rust: byte strings with lengths, valid during the call. */
+struct rampart_raw_event {
+	const u8 *module;
+	size_t module_len;
+	const u8 *object;
+	size_t object_len;
+	const u8 *reason;
+	size_t reason_len;
+	const u8 *comm;
+	size_t comm_len;
+	const u8 *exe;
+	size_t exe_len;
+	u32 uid, euid, gid, egid;
+	s32 pid;
+	u8 decision;
+};
+
+/* Counters of the event queue. */
+struct rampart_channel_stats {
+	u64 emitted;
+	u64 dropped;
+	u64 queued;
+	u64 capacity;
+	u64 next_seq;
+};
+
+/* C, called from Rust. */
 u32 rampart_shim_abi_version(void);
 int rampart_shim_log_level(void);
+int rampart_channel_fs_init(void);
+void rampart_channel_fs_exit(void);
+
+/* Rust, called from C. */
+void rampart_core_record(const struct rampart_raw_event *ev);
+size_t rampart_core_take(u8 *buf, size_t cap);
+bool rampart_core_pending(void);
+void rampart_core_stats(struct rampart_channel_stats *out);
+
+/* C, between C files. */
+void rampart_channel_wake(void);
 
 #endif /* RAMPART_CORE_SHIM_H */

@@ -20,3 +20,50 @@ kmsg_since() {
 module_loaded() {
 	grep -q "^$1 " /proc/modules
 }
+
+RAMPART_FS=/sys/kernel/security/rampart
+DEVMEM=$RAMPART_FS/devmem
+
+# The kernel variant under test (patched or vanilla) and the hook mode modules must report.
+variant() {
+	cat /rampart/variant
+}
+expected_hooks() {
+	if [ "$(variant)" = patched ]; then echo lsm; else echo fallback; fi
+}
+
+# load MODULE [ARGS...]: insmod rampart_core first when needed, then MODULE.
+load() {
+	module_loaded rampart_core || insmod "$MODULES/rampart_core.ko" || die "insmod rampart_core failed"
+	module_loaded "$1" && return 0
+	name=$1
+	shift
+	insmod "$MODULES/$name.ko" "$@" || die "insmod $name $* failed"
+}
+
+# Events queued since the last call, one JSON object per line.
+events() {
+	rampart-probe events
+}
+
+# expect_event PATTERN...: the pending events contain a line matching every PATTERN.
+expect_event() {
+	pending=$(events)
+	match=$(printf '%s\n' "$pending")
+	for pattern in "$@"; do
+		match=$(printf '%s\n' "$match" | grep -F -- "$pattern")
+	done
+	[ -n "$match" ] || die "no event with $*; pending: $(printf '%s' "$pending" | tail -n 2)"
+	printf '%s\n' "$match" | tail -n 1
+}
+
+# expect_output WANT CMD...: run CMD, which must print a line containing WANT.
+expect_output() {
+	want=$1
+	shift
+	out=$("$@" 2>&1)
+	case "$out" in
+	*"$want"*) ;;
+	*) die "$*: expected '$want', got '$out'" ;;
+	esac
+}

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rampart_core C shim: module parameters (the 6.12 Rust `module!` macro has no
- * parameter support) and, later, kernel ABI glue. No module_init here: the Rust
- * object provides init and exit.
+ * rampart_core module parameters (the 6.12 Rust module! macro has none) and
+ * the C/Rust interface version.
  */
 #include <linux/compiler.h>
 #include <linux/module.h>

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hook-layer API of rampart's kernel patch (patches/0001-*), for modules
+ * that must also build and load on kernels without it. On a patched kernel the
+ * kernel's own header is used; otherwise this copy supplies the declarations
+ * that symbol_get() needs, and the functions are simply not found at load
+ * time. builder's tests check that the copy matches the patch.
+ */
+#ifndef RAMPART_HOOKS_API_H
+#define RAMPART_HOOKS_API_H
+
+#if __has_include(<linux/rampart_hooks.h>)
+#include <linux/rampart_hooks.h>
+#else
+#include <linux/list.h>
+#include <linux/security.h>
+
+/* BEGIN copy of include/linux/rampart_hooks.h */
+#define RAMPART_HOOKS_ABI 1
+
+struct file;
+
+struct rampart_hook_ops {
+	unsigned int abi;
+	const char *name;
+	int (*file_open)(struct file *file);
+	int (*locked_down)(enum lockdown_reason what);
+	struct list_head node;
+};
+
+int rampart_register_hooks(struct rampart_hook_ops *ops);
+void rampart_unregister_hooks(struct rampart_hook_ops *ops);
+/* END copy */
+#endif
+
+#endif /* RAMPART_HOOKS_API_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rampart_event_emit(): hands an event to the Rust queue, wakes readers, and
+ * writes the rate-limited human-readable log line for denials and audits.
+ * The rate limiter reports how many lines it suppressed when it lets the next
+ * one through, so suppression is itself logged.
+ */
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+
+#include <rampart/core.h>
+#include "shim.h"
+
+/* At most 10 log lines per 5 seconds; the rest are counted and reported. */
+static DEFINE_RATELIMIT_STATE(rampart_log_limit, 5 * HZ, 10);
+
+static void rampart_log_decision(const struct rampart_subject *s, const char *verb,
+				 const char *object, const char *reason)
+{
+	struct rampart_subject parent = { .exe = "" };
+	struct task_struct *p;
+
+	if (!__ratelimit(&rampart_log_limit))
+		return;
+	rcu_read_lock();
+	p = rcu_dereference(current->real_parent);
+	get_task_struct(p);
+	rcu_read_unlock();
+	rampart_subject_fill(&parent, p);
+	put_task_struct(p);
+	pr_warn("rampart: %s %s (%s) by %s[%s:%d] uid/euid:%u/%u gid/egid:%u/%u, parent %s[%s:%d] uid/euid:%u/%u gid/egid:%u/%u\n",
+		verb, object, reason, s->exe, s->comm, s->pid, s->uid, s->euid,
+		s->gid, s->egid, parent.exe, parent.comm, parent.pid, parent.uid,
+		parent.euid, parent.gid, parent.egid);
+}
+
+void rampart_event_emit(const struct rampart_subject *s, const char *module,
+			enum rampart_decision decision, const char *object,
+			const char *reason)
+{
+	struct rampart_raw_event ev = {
+		.module = (const u8 *)module, .module_len = strlen(module),
+		.object = (const u8 *)object, .object_len = strlen(object),
+		.reason = (const u8 *)reason, .reason_len = strlen(reason),
+		.comm = (const u8 *)s->comm, .comm_len = strnlen(s->comm, sizeof(s->comm)),
+		.exe = (const u8 *)s->exe, .exe_len = strlen(s->exe),
+		.uid = s->uid, .euid = s->euid, .gid = s->gid, .egid = s->egid,
+		.pid = s->pid,
+		.decision = decision,
+	};
+
+	rampart_core_record(&ev);
+	rampart_channel_wake();
+	if (decision == RAMPART_DENY)
+		rampart_log_decision(s, "denied", object, reason);
+	else if (decision == RAMPART_AUDIT)
+		rampart_log_decision(s, "audit: would deny", object, reason);
+}
+EXPORT_SYMBOL_GPL(rampart_event_emit);

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rampart_devmem hook attachment. On a kernel with rampart's hook layer
+ * (patches/0001-*) the handlers register with it (mode "lsm"): file_open sees
+ * every open of a memory device whatever its path, locked_down sees iopl(),
+ * ioperm() and MSR writes. Elsewhere (mode "fallback") two kretprobes do the
+ * same job: open_port() (the open of /dev/mem and /dev/port) and
+ * security_locked_down() (raw I/O ports, MSR writes); a denial replaces the
+ * probed function's return value with -EPERM. open_port() has no side effect
+ * to undo before it returns, and security_locked_down() is meant to fail.
+ *
+ * Handlers run in process context with preemption disabled (kretprobes) or in
+ * an SRCU read section (lsm): everything they call does not sleep.
+ */
+#define pr_fmt(fmt) "rampart_devmem: " fmt
+
+#include <linux/fs.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/security.h>
+#include <linux/string.h>
+
+#include <rampart/core.h>
+#include <rampart/hooks_api.h>
+#include "shim.h"
+
+static int hook_mode;
+
+/* The one decision path of both modes: 0 to allow, -EPERM to deny. */
+static int devmem_check(u8 target)
+{
+	struct rampart_subject s;
+	u8 verdict;
+
+	rampart_subject_fill(&s, current);
+	verdict = rampart_devmem_decide(target, s.exe, strlen(s.exe));
+	switch (verdict) {
+	case DEVMEM_IGNORE:
+		return 0;
+	case DEVMEM_ALLOWLISTED:
+		rampart_event_emit(&s, "devmem", RAMPART_ALLOW, rampart_devmem_object(target),
+				   "allowlisted executable");
+		return 0;
+	case DEVMEM_AUDIT:
+		rampart_event_emit(&s, "devmem", RAMPART_AUDIT, rampart_devmem_object(target),
+				   rampart_devmem_reason(target));
+		return 0;
+	default:
+		rampart_event_emit(&s, "devmem", RAMPART_DENY, rampart_devmem_object(target),
+				   rampart_devmem_reason(target));
+		return -EPERM;
+	}
+}
+
+static int devmem_check_inode(const struct inode *inode)
+{
+	u8 target;
+
+	if (!S_ISCHR(inode->i_mode))
+		return 0;
+	target = rampart_devmem_target(imajor(inode), iminor(inode));
+	return target == DEVMEM_TARGET_NONE ? 0 : devmem_check(target);
+}
+
+static int devmem_check_lockdown(enum lockdown_reason what)
+{
+	if (what == LOCKDOWN_IOPORT)
+		return devmem_check(DEVMEM_TARGET_IOPORT);
+	if (what == LOCKDOWN_MSR)
+		return devmem_check(DEVMEM_TARGET_MSR);
+	return 0;
+}
+
+/* lsm mode */
+
+static int devmem_file_open(struct file *file)
+{
+	return devmem_check_inode(file_inode(file));
+}
+
+static struct rampart_hook_ops devmem_hook_ops = {
+	.abi = RAMPART_HOOKS_ABI,
+	.name = "rampart_devmem",
+	.file_open = devmem_file_open,
+	.locked_down = devmem_check_lockdown,
+};
+
+static int (*register_hooks)(struct rampart_hook_ops *ops);
+static void (*unregister_hooks)(struct rampart_hook_ops *ops);
+
+static void put_hook_symbols(void)
+{
+	if (register_hooks)
+		symbol_put(rampart_register_hooks);
+	if (unregister_hooks)
+		symbol_put(rampart_unregister_hooks);
+	register_hooks = NULL;
+	unregister_hooks = NULL;
+}
+
+/* fallback mode */
+
+struct devmem_probe_data {
+	int deny;
+};
+
+/* Decides at entry; a non-zero return skips the return handler (allowed). */
+static int open_port_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct devmem_probe_data *data = (struct devmem_probe_data *)ri->data;
+	const struct inode *inode = (const struct inode *)regs_get_kernel_argument(regs, 0);
+
+	data->deny = inode && devmem_check_inode(inode) != 0;
+	return data->deny ? 0 : 1;
+}
+
+static int locked_down_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct devmem_probe_data *data = (struct devmem_probe_data *)ri->data;
+	enum lockdown_reason what = (enum lockdown_reason)regs_get_kernel_argument(regs, 0);
+
+	data->deny = devmem_check_lockdown(what) != 0;
+	return data->deny ? 0 : 1;
+}
+
+static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	regs_set_return_value(regs, -EPERM);
+	return 0;
+}
+
+static struct kretprobe open_port_probe = {
+	.kp.symbol_name = "open_port",
+	.entry_handler = open_port_entry,
+	.handler = deny_on_return,
+	.data_size = sizeof(struct devmem_probe_data),
+	.maxactive = 32,
+};
+
+static struct kretprobe locked_down_probe = {
+	.kp.symbol_name = "security_locked_down",
+	.entry_handler = locked_down_entry,
+	.handler = deny_on_return,
+	.data_size = sizeof(struct devmem_probe_data),
+	.maxactive = 32,
+};
+
+static struct kretprobe *devmem_probes[] = { &open_port_probe, &locked_down_probe };
+
+int rampart_devmem_attach(void)
+{
+	int err;
+
+	register_hooks = symbol_get(rampart_register_hooks);
+	unregister_hooks = symbol_get(rampart_unregister_hooks);
+	if (register_hooks && unregister_hooks) {
+		err = register_hooks(&devmem_hook_ops);
+		if (!err) {
+			hook_mode = DEVMEM_HOOKS_LSM;
+			return 0;
+		}
+		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+	}
+	put_hook_symbols();
+
+	err = register_kretprobes(devmem_probes, ARRAY_SIZE(devmem_probes));
+	if (err) {
+		pr_err("no hook layer and kretprobes failed (%d)\n", err);
+		return err;
+	}
+	hook_mode = DEVMEM_HOOKS_FALLBACK;
+	return 0;
+}
+
+void rampart_devmem_detach(void)
+{
+	if (hook_mode == DEVMEM_HOOKS_LSM) {
+		unregister_hooks(&devmem_hook_ops);
+		put_hook_symbols();
+	} else if (hook_mode == DEVMEM_HOOKS_FALLBACK) {
+		unregister_kretprobes(devmem_probes, ARRAY_SIZE(devmem_probes));
+	}
+	hook_mode = 0;
+}
+
+int rampart_devmem_hook_mode(void)
+{
+	return hook_mode;
+}
+
+/* Probe hits kretprobes could not handle (all instances busy): allowed unchecked. */
+unsigned long rampart_devmem_probe_missed(void)
+{
+	if (hook_mode != DEVMEM_HOOKS_FALLBACK)
+		return 0;
+	return open_port_probe.nmissed + locked_down_probe.nmissed;
+}

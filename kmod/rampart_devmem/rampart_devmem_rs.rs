@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rampart_devmem: denies `/dev/mem`, `/dev/kmem`, `/dev/port`, raw I/O port access
+//! and MSR writes to every user, root included, unless the executable is allowlisted.
+//!
+//! State (mode, lock, allowlist, counters) and decisions live here; the decision
+//! logic itself is `kmod/common/src/devmem.rs`, unit-tested on the host. The C side
+//! attaches the hooks (`hooks.c`) and exposes the settings (`config_fs.c`).
+
+use core::fmt::Write;
+use core::ptr;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicU8, Ordering};
+use kernel::prelude::*;
+use kernel::sync::SpinLock;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/mode.rs"]
+mod mode;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/devmem.rs"]
+mod devmem;
+
+use devmem::{Allowlist, AllowlistError, Target, Verdict};
+use mode::Mode;
+
+module! {
+    type: RampartDevmem,
+    name: "rampart_devmem",
+    author: "rampart developers",
+    description: "rampart: restrict /dev/mem, /dev/kmem, /dev/port, raw I/O ports and MSR writes",
+    license: "GPL",
+}
+
+extern "C" {
+    fn rampart_devmem_initial_mode() -> *const core::ffi::c_char;
+    fn rampart_devmem_attach() -> core::ffi::c_int;
+    fn rampart_devmem_detach();
+    fn rampart_devmem_hook_mode() -> core::ffi::c_int;
+    fn rampart_devmem_fs_init() -> core::ffi::c_int;
+    fn rampart_devmem_fs_exit();
+}
+
+/// Everything the hooks and settings files share.
+#[pin_data]
+struct State {
+    mode: AtomicU8,
+    locked: AtomicBool,
+    #[pin]
+    allow: SpinLock<Allowlist>,
+    denied: AtomicU64,
+    audited: AtomicU64,
+    allowlisted: AtomicU64,
+}
+
+/// The live state while the module is loaded; null before init and after exit.
+static STATE: AtomicPtr<State> = AtomicPtr::new(ptr::null_mut());
+
+fn state() -> Option<&'static State> {
+    let state = STATE.load(Ordering::Acquire);
+    // SAFETY: a non-null STATE points into the pinned box owned by the module
+    // object. It is reset to null only after the hooks are detached (which waits
+    // for running handlers) and the settings files are removed (which waits for
+    // running reads and writes), so no caller can still hold the reference when
+    // the box is dropped.
+    (!state.is_null()).then(|| unsafe { &*state })
+}
+
+const TARGETS: [Target; 5] = [Target::Mem, Target::Kmem, Target::Port, Target::IoPort, Target::Msr];
+
+/// Target codes shared with `shim.h`: 0 none, 1.. the entries of `TARGETS`.
+fn target_from_code(code: u8) -> Option<Target> {
+    TARGETS.get(usize::from(code).checked_sub(1)?).copied()
+}
+
+fn target_code(target: Target) -> u8 {
+    TARGETS.iter().position(|t| *t == target).map_or(0, |i| i as u8 + 1)
+}
+
+/// The memory-device target of a character device (called from `hooks.c`).
+#[no_mangle]
+pub extern "C" fn rampart_devmem_target(major: u32, minor: u32) -> u8 {
+    Target::from_chrdev(major, minor).map_or(0, target_code)
+}
+
+/// Decides one access (called from `hooks.c` in hook context: does not sleep).
+#[no_mangle]
+pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const u8, exe_len: usize) -> u8 {
+    let (Some(state), Some(_)) = (state(), target_from_code(target)) else { return 0 };
+    let exe = if exe.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: `hooks.c` passes the subject's NUL-terminated path and its strlen.
+        unsafe { core::slice::from_raw_parts(exe, exe_len) }
+    };
+    let mode = Mode::from_raw(state.mode.load(Ordering::Relaxed));
+    let verdict = devmem::decide(mode, &state.allow.lock(), exe);
+    let (counter, code) = match verdict {
+        Verdict::Ignore => return 0,
+        Verdict::Allowlisted => (&state.allowlisted, 1),
+        Verdict::Audit => (&state.audited, 2),
+        Verdict::Deny => (&state.denied, 3),
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    code
+}
+
+const OBJECTS: [&core::ffi::CStr; 5] = [c"/dev/mem", c"/dev/kmem", c"/dev/port", c"ioport", c"msr"];
+const REASONS: [&core::ffi::CStr; 3] = [c"raw memory device access", c"raw I/O port access", c"MSR write"];
+
+/// Object name of a target, NUL-terminated (called from `hooks.c`).
+#[no_mangle]
+pub extern "C" fn rampart_devmem_object(target: u8) -> *const core::ffi::c_char {
+    let name = target_from_code(target).map_or(c"unknown", |t| {
+        OBJECTS.iter().find(|o| o.to_bytes() == t.object().as_bytes()).copied().unwrap_or(c"unknown")
+    });
+    name.as_ptr()
+}
+
+/// Reason text of a target, NUL-terminated (called from `hooks.c`).
+#[no_mangle]
+pub extern "C" fn rampart_devmem_reason(target: u8) -> *const core::ffi::c_char {
+    let reason = target_from_code(target).map_or(c"unknown", |t| {
+        REASONS.iter().find(|r| r.to_bytes() == t.reason().as_bytes()).copied().unwrap_or(c"unknown")
+    });
+    reason.as_ptr()
+}
+
+/// Settings files (numbered as in `shim.h`).
+const SETTING_MODE: u8 = 0;
+const SETTING_ALLOW: u8 = 1;
+const SETTING_LOCK: u8 = 2;
+const SETTING_STATS: u8 = 3;
+
+/// Applies a settings write (called from `config_fs.c`, process context).
+/// Returns 0, 1 when this write locked the settings, or a negative errno.
+#[no_mangle]
+pub extern "C" fn rampart_devmem_store(setting: u8, buf: *const u8, len: usize) -> core::ffi::c_int {
+    let Some(state) = state() else { return ENODEV.to_errno() };
+    if buf.is_null() {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: `config_fs.c` passes a kernel copy of the written bytes and its length.
+    let text = unsafe { core::slice::from_raw_parts(buf, len) };
+    if state.locked.load(Ordering::Acquire) {
+        return EPERM.to_errno();
+    }
+    match setting {
+        SETTING_MODE => match Mode::parse(text) {
+            Some(mode) => {
+                state.mode.store(mode as u8, Ordering::Relaxed);
+                pr_info!("mode set to {}\n", mode.name());
+                0
+            }
+            None => EINVAL.to_errno(),
+        },
+        SETTING_ALLOW => match Allowlist::parse(text) {
+            Ok(list) => {
+                let count = list.len();
+                *state.allow.lock() = list;
+                pr_info!("allowlist set ({} entries)\n", count);
+                0
+            }
+            Err(AllowlistError::TooMany) => E2BIG.to_errno(),
+            Err(AllowlistError::TooLong) => Error::from_errno(-(kernel::bindings::ENAMETOOLONG as i32)).to_errno(),
+            Err(AllowlistError::NotAbsolute) => EINVAL.to_errno(),
+        },
+        SETTING_LOCK => match mode::parse_bool(text) {
+            Some(true) => i32::from(!state.locked.swap(true, Ordering::AcqRel)),
+            Some(false) | None => EINVAL.to_errno(),
+        },
+        _ => EPERM.to_errno(),
+    }
+}
+
+/// Writes formatted text into a byte buffer, cutting at its end.
+struct Text<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Write for Text<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for &b in s.as_bytes() {
+            match self.buf.get_mut(self.len) {
+                Some(slot) => *slot = b,
+                None => return Err(core::fmt::Error),
+            }
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Shows a setting (called from `config_fs.c`); returns the bytes written.
+#[no_mangle]
+pub extern "C" fn rampart_devmem_show(setting: u8, buf: *mut u8, cap: usize) -> usize {
+    let Some(state) = state() else { return 0 };
+    if buf.is_null() {
+        return 0;
+    }
+    // SAFETY: `config_fs.c` passes a kernel buffer of `cap` bytes it owns.
+    let mut out = Text { buf: unsafe { core::slice::from_raw_parts_mut(buf, cap) }, len: 0 };
+    let _ = match setting {
+        SETTING_MODE => writeln!(out, "{}", Mode::from_raw(state.mode.load(Ordering::Relaxed)).name()),
+        SETTING_ALLOW => {
+            let list = state.allow.lock();
+            let written = list.entries().try_for_each(|e| {
+                out.write_str(core::str::from_utf8(e).unwrap_or("(not UTF-8)"))?;
+                out.write_str("\n")
+            });
+            written
+        }
+        SETTING_LOCK => writeln!(out, "{}", u8::from(state.locked.load(Ordering::Acquire))),
+        SETTING_STATS => writeln!(
+            out,
+            "denied {}\naudited {}\nallowlisted {}",
+            state.denied.load(Ordering::Relaxed),
+            state.audited.load(Ordering::Relaxed),
+            state.allowlisted.load(Ordering::Relaxed)
+        ),
+        _ => Ok(()),
+    };
+    out.len
+}
+
+struct RampartDevmem {
+    state: Pin<KBox<State>>,
+}
+
+impl kernel::Module for RampartDevmem {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: returns the `mode` module parameter: a NUL-terminated string that
+        // is read-only (0444) and lives as long as the module.
+        let initial = unsafe { core::ffi::CStr::from_ptr(rampart_devmem_initial_mode()) };
+        let Some(mode) = Mode::parse(initial.to_bytes()) else {
+            pr_err!("mode={:?} is not off, audit or enforce\n", initial);
+            return Err(EINVAL);
+        };
+        let state = KBox::pin_init(
+            pin_init!(State {
+                mode: AtomicU8::new(mode as u8),
+                locked: AtomicBool::new(false),
+                allow <- kernel::new_spinlock!(Allowlist::default(), "rampart_devmem_allow"),
+                denied: AtomicU64::new(0),
+                audited: AtomicU64::new(0),
+                allowlisted: AtomicU64::new(0),
+            }),
+            GFP_KERNEL,
+        )?;
+        let raw: *const State = &*state;
+        STATE.store(raw.cast_mut(), Ordering::Release);
+        // SAFETY: called once; on failure it has removed what it created.
+        let err = unsafe { rampart_devmem_fs_init() };
+        if err != 0 {
+            STATE.store(ptr::null_mut(), Ordering::Release);
+            return Err(Error::from_errno(err));
+        }
+        // SAFETY: called once, after the state the handlers use is published.
+        let err = unsafe { rampart_devmem_attach() };
+        if err != 0 {
+            // SAFETY: the files were created above and nothing else removes them.
+            unsafe { rampart_devmem_fs_exit() };
+            STATE.store(ptr::null_mut(), Ordering::Release);
+            return Err(Error::from_errno(err));
+        }
+        // SAFETY: reads a plain int the attach above set.
+        let hooks = if unsafe { rampart_devmem_hook_mode() } == 1 { "lsm" } else { "fallback" };
+        pr_info!("loaded: mode {}, hooks {}\n", mode.name(), hooks);
+        Ok(RampartDevmem { state })
+    }
+}
+
+impl Drop for RampartDevmem {
+    fn drop(&mut self) {
+        // SAFETY: init attached the hooks and created the files; detaching waits for
+        // running handlers and removing the files waits for running reads/writes.
+        unsafe {
+            rampart_devmem_detach();
+            rampart_devmem_fs_exit();
+        }
+        STATE.store(ptr::null_mut(), Ordering::Release);
+        pr_info!("unloaded ({} denied, {} audited)\n", self.state.denied.load(Ordering::Relaxed), self.state.audited.load(Ordering::Relaxed));
+    }
+}

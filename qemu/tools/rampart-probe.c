@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rampart-probe: the guest's attack and inspection tool for boot tests.
+ * Built static on the host by `rampart boot-test` and installed as
+ * /bin/rampart-probe in the initramfs. Each command prints one line saying
+ * what happened ("ok" or the errno name) and exits 0 on success, 1 on failure.
+ *
+ *   open PATH [COUNT]        open(PATH, O_RDONLY) COUNT times (default 1)
+ *   iopl LEVEL               iopl(LEVEL)
+ *   ioperm FROM NUM          ioperm(FROM, NUM, 1)
+ *   msr-write CPU REG VALUE  pwrite VALUE to REG of /dev/cpu/CPU/msr
+ *   events                   print queued rampart events (non-blocking)
+ *   as-user UID CMD ARGS...  drop to UID/GID and exec CMD
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <unistd.h>
+
+#define EVENTS "/sys/kernel/security/rampart/events"
+
+static int report(const char *what, int rc)
+{
+	if (rc == 0) {
+		printf("%s: ok\n", what);
+		return 0;
+	}
+	printf("%s: %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	return 1;
+}
+
+static int cmd_open(const char *path, long count)
+{
+	long denied = 0, opened = 0, other = 0;
+	int last_errno = 0;
+
+	for (long i = 0; i < count; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0) {
+			opened++;
+			close(fd);
+		} else if (errno == EPERM) {
+			denied++;
+			last_errno = errno;
+		} else {
+			other++;
+			last_errno = errno;
+		}
+	}
+	if (count == 1) {
+		errno = last_errno;
+		return report(path, opened ? 0 : -1);
+	}
+	printf("open %s x%ld: opened %ld, EPERM %ld, other %ld\n", path, count, opened, denied, other);
+	return opened ? 1 : 0;
+}
+
+static int cmd_msr_write(int cpu, unsigned long reg, unsigned long long value)
+{
+	char path[64];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return report(path, -1);
+	rc = pwrite(fd, &value, sizeof(value), reg) == sizeof(value) ? 0 : -1;
+	close(fd);
+	return report("msr-write", rc);
+}
+
+static int cmd_events(void)
+{
+	static char buf[65536];
+	int fd = open(EVENTS, O_RDONLY | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return report(EVENTS, -1);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+	if (n < 0 && errno != EAGAIN)
+		return report("read events", -1);
+	return 0;
+}
+
+static int cmd_as_user(uid_t uid, char **argv)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		return report("drop privileges", -1);
+	execvp(argv[0], argv);
+	return report(argv[0], -1);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "open"))
+		return cmd_open(argv[2], argc > 3 ? atol(argv[3]) : 1);
+	if (argc == 3 && !strcmp(argv[1], "iopl"))
+		return report("iopl", iopl(atoi(argv[2])));
+	if (argc == 4 && !strcmp(argv[1], "ioperm"))
+		return report("ioperm", ioperm(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0), 1));
+	if (argc == 5 && !strcmp(argv[1], "msr-write"))
+		return cmd_msr_write(atoi(argv[2]), strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
+	if (argc == 2 && !strcmp(argv[1], "events"))
+		return cmd_events();
+	if (argc >= 4 && !strcmp(argv[1], "as-user"))
+		return cmd_as_user(atoi(argv[2]), argv + 3);
+	fprintf(stderr, "usage: rampart-probe open|iopl|ioperm|msr-write|events|as-user ...\n");
+	return 2;
+}
