@@ -141,12 +141,11 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
 fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash: &str) -> Result<ModuleArtifact> {
     let name = "kmod".to_string();
     let files = module_sources(src)?;
-    let contents: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?)))
-        .collect::<Result<_>>()?;
+    let contents: Vec<(String, Vec<u8>)> =
+        files.iter().map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?))).collect::<Result<_>>()?;
     let hash = sha256_parts(
-        std::iter::once(("kernel", kernel_hash.as_bytes())).chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
+        std::iter::once(("kernel", kernel_hash.as_bytes()))
+            .chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
     );
     let out = build_dir.join("kmod");
     let log = build_dir.join("kmod.log");
