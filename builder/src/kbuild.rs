@@ -69,6 +69,7 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     } else {
         seed_objdir(ctx, &configured, &obj)?;
         std::fs::create_dir_all(&obj)?;
+        std::fs::write(dir.join(SOURCE_TREE_STAMP), configured.source.tree.to_string_lossy().as_bytes())?;
         std::fs::write(obj.join(".config"), &config_text)?;
         let stats_key = format!("kernel-steps-{}-{}", configured.target, configured.variant);
         let steps = make_progress::run(&mut make, &kernel_log, "kernel", step_estimate(ctx, &stats_key))?;
@@ -180,24 +181,29 @@ fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_has
     Ok(ModuleArtifact { name, kos, hash, cached, log })
 }
 
-/// Starts a new object directory as a copy of the last build of the same target and
-/// variant from the same source tree, so a changed `.config` or patch rebuilds only
-/// what it affects. Kbuild compares every object's recorded command and
-/// dependencies, so a seeded directory builds exactly what a fresh one would.
+/// Starts a new object directory as a copy of the newest finished kernel build from
+/// the same source tree, so a changed `.config` or patch rebuilds only what it
+/// affects. Kbuild compares every object's recorded command and dependencies, so a
+/// seeded directory builds exactly what a fresh one would.
 fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
     if obj.exists() {
         return Ok(());
     }
-    let Ok(previous) = last_build(ctx, &configured.target, &configured.variant) else { return Ok(()) };
-    if previous.source_tree != configured.source.tree || !previous.objdir.join(".config").is_file() {
-        return Ok(());
-    }
-    eprintln!("kernel: seeding the object directory from build {}", &previous.build_hash[..16]);
+    let tree = configured.source.tree.to_string_lossy().into_owned();
+    let newest = std::fs::read_dir(ctx.work.root().join("builds"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|dir| std::fs::read_to_string(dir.join(SOURCE_TREE_STAMP)).is_ok_and(|t| t == tree))
+        .filter_map(|dir| Some((std::fs::metadata(dir.join("kernel.done")).ok()?.modified().ok()?, dir)))
+        .max();
+    let Some((_, previous)) = newest else { return Ok(()) };
+    eprintln!("kernel: seeding the object directory from {}", previous.display());
     std::fs::create_dir_all(obj.parent().unwrap_or(obj))?;
     let status = std::process::Command::new("cp")
         .arg("-a")
         .arg("--reflink=auto")
-        .arg(&previous.objdir)
+        .arg(previous.join("obj"))
         .arg(obj)
         .status()
         .context("running cp")?;
@@ -207,6 +213,9 @@ fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// File in a build directory naming the source tree its objects were built from.
+const SOURCE_TREE_STAMP: &str = "source-tree";
 
 /// Loads the metadata of the last build of a target and variant.
 pub fn last_build(ctx: &Ctx, target: &str, variant: &str) -> Result<BuildMetadata> {

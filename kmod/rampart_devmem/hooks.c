@@ -27,6 +27,10 @@
 
 static int hook_mode;
 
+static bool force_fallback;
+module_param(force_fallback, bool, 0444);
+MODULE_PARM_DESC(force_fallback, "Attach with kretprobes even where the hook layer exists (tests, benchmarks)");
+
 /* The one decision path of both modes: 0 to allow, -EPERM to deny. */
 static int devmem_check(u8 target)
 {
@@ -152,8 +156,10 @@ int rampart_devmem_attach(void)
 {
 	int err;
 
-	register_hooks = symbol_get(rampart_register_hooks);
-	unregister_hooks = symbol_get(rampart_unregister_hooks);
+	if (!force_fallback) {
+		register_hooks = symbol_get(rampart_register_hooks);
+		unregister_hooks = symbol_get(rampart_unregister_hooks);
+	}
 	if (register_hooks && unregister_hooks) {
 		err = register_hooks(&devmem_hook_ops);
 		if (!err) {

@@ -11,6 +11,9 @@
  *   msr-write CPU REG VALUE  pwrite VALUE to REG of /dev/cpu/CPU/msr
  *   events                   print queued rampart events (non-blocking)
  *   as-user UID CMD ARGS...  drop to UID/GID and exec CMD
+ *   bench open|fork|exec N   time N operations; prints "bench KIND: N ops, X ns/op"
+ *                            (open: open+close of a regular file; fork: fork+wait;
+ *                            exec: fork+execve(/bin/true)+wait)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EVENTS "/sys/kernel/security/rampart/events"
@@ -100,6 +105,50 @@ static int cmd_as_user(uid_t uid, char **argv)
 	return report(argv[0], -1);
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int bench_once(const char *kind)
+{
+	pid_t pid;
+	int fd, status;
+
+	if (!strcmp(kind, "open")) {
+		fd = open("/rampart/suite", O_RDONLY);
+		if (fd < 0)
+			return -1;
+		return close(fd);
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (!strcmp(kind, "exec"))
+			execl("/bin/true", "true", (char *)NULL);
+		_exit(0);
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int cmd_bench(const char *kind, long n)
+{
+	long long start;
+
+	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec"))
+		return 2;
+	start = now_ns();
+	for (long i = 0; i < n; i++)
+		if (bench_once(kind))
+			return report(kind, -1);
+	printf("bench %s: %ld ops, %lld ns/op\n", kind, n, (now_ns() - start) / (n ? n : 1));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -113,6 +162,8 @@ int main(int argc, char **argv)
 		return cmd_msr_write(atoi(argv[2]), strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
 	if (argc == 2 && !strcmp(argv[1], "events"))
 		return cmd_events();
+	if (argc == 4 && !strcmp(argv[1], "bench"))
+		return cmd_bench(argv[2], atol(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "as-user"))
 		return cmd_as_user(atoi(argv[2]), argv + 3);
 	fprintf(stderr, "usage: rampart-probe open|iopl|ioperm|msr-write|events|as-user ...\n");
