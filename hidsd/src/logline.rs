@@ -1,0 +1,113 @@
+//! Decoding a syslog line's header: timestamp, host, program, pid, message.
+//! Both the traditional `Nov 28 02:00:00 host sshd[42]: msg` form and the RFC 3339
+//! form rsyslog writes on Debian 12 (`2026-11-28T02:00:00.123456+00:00 host sshd[42]: msg`).
+
+/// A decoded log line; every field borrows from the raw line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine<'a> {
+    /// Seconds since the Unix epoch, when the header's time could be read.
+    pub time: Option<i64>,
+    /// Host name from the header.
+    pub host: &'a str,
+    /// Program name (`sshd`, `sudo`, `kernel`, ...).
+    pub program: &'a str,
+    /// Process id, if the header has one.
+    pub pid: Option<u32>,
+    /// The message after `program[pid]: `.
+    pub message: &'a str,
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn hms(text: &str) -> Option<i64> {
+    let mut parts = text.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    (parts.next().is_none() && h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
+}
+
+/// `2026-11-28T02:00:00[.frac][Z|±hh:mm]` to epoch seconds.
+fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, rest) = text.split_once('T')?;
+    let mut d = date.split('-');
+    let (year, month, day) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let time_end = rest.find(|c: char| c == '.' || c == 'Z' || c == '+' || c == '-').unwrap_or(rest.len());
+    let secs = hms(&rest[..time_end])?;
+    let zone = rest[time_end..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset = match zone {
+        "" | "Z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let (h, m) = z[1..].split_once(':')?;
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    Some(days_from_civil(year, month, day) * 86_400 + secs - offset)
+}
+
+/// Parses a syslog line; `year` is used for the traditional format, which has none.
+pub fn parse(line: &str, year: i64) -> Option<LogLine<'_>> {
+    let (time, rest) = if line.len() > 15 && MONTHS.contains(&&line[..3]) && line.is_char_boundary(15) {
+        let month = MONTHS.iter().position(|m| *m == &line[..3])? as u32 + 1;
+        let day: u32 = line[4..6].trim().parse().ok()?;
+        let secs = hms(&line[7..15])?;
+        (Some(days_from_civil(year, month, day) * 86_400 + secs), line[15..].strip_prefix(' ')?)
+    } else {
+        let (stamp, rest) = line.split_once(' ')?;
+        (Some(parse_rfc3339(stamp)?), rest)
+    };
+    let (host, rest) = rest.split_once(' ')?;
+    let (tag, message) = rest.split_once(": ").or_else(|| rest.strip_suffix(':').map(|t| (t, "")))?;
+    let (program, pid) = match tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
+        Some((program, pid)) => (program, Some(pid.parse().ok()?)),
+        None => (tag, None),
+    };
+    if program.is_empty() || program.contains(' ') {
+        return None;
+    }
+    Some(LogLine { time, host, program, pid, message })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_header() {
+        let l = parse("Nov 28 02:00:05 web1 sshd[4242]: Failed password for root from 203.0.113.9 port 2222 ssh2", 2026)
+            .unwrap();
+        assert_eq!((l.host, l.program, l.pid), ("web1", "sshd", Some(4242)));
+        assert_eq!(l.message, "Failed password for root from 203.0.113.9 port 2222 ssh2");
+        assert_eq!(l.time, Some(1_795_831_205));
+    }
+
+    #[test]
+    fn rfc3339_header_with_offset() {
+        let l = parse("2026-11-28T03:00:05.123456+01:00 web1 sudo: alice : 3 incorrect password attempts", 0).unwrap();
+        assert_eq!((l.program, l.pid), ("sudo", None));
+        assert_eq!(l.time, Some(1_795_831_205));
+        assert_eq!(l.message, "alice : 3 incorrect password attempts");
+    }
+
+    #[test]
+    fn single_digit_day_and_garbage() {
+        assert!(parse("Nov  2 02:00:05 h kernel: x", 2026).is_some());
+        assert!(parse("", 2026).is_none());
+        assert!(parse("\u{0}\u{1}binary junk", 2026).is_none());
+        assert!(parse("Nov 28 99:00:05 h sshd[1]: x", 2026).is_none());
+        assert!(parse("Nov 28 02:00:05 h sshd[abc]: x", 2026).is_none());
+    }
+}

@@ -1,0 +1,222 @@
+//! Matching events against rules, and counting matches for composite rules.
+
+use super::{Matcher, Rule};
+use crate::event::Event;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
+
+/// A rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Rule id.
+    pub rule_id: u32,
+    /// Alert level.
+    pub level: u8,
+    /// Rule description.
+    pub description: String,
+    /// Rule groups.
+    pub groups: Vec<String>,
+    /// Fields of the (last) matching event.
+    pub fields: BTreeMap<String, String>,
+    /// Address to block, when the rule responds and the address is valid.
+    pub block: Option<IpAddr>,
+    /// The event that completed the match.
+    pub event: Event,
+}
+
+/// Most per-key windows kept at once; older ones are pruned first.
+const MAX_WINDOWS: usize = 100_000;
+
+/// The rule engine: stateless base rules plus windows for composite rules.
+pub struct Engine {
+    rules: Vec<Rule>,
+    windows: HashMap<(u32, String), VecDeque<i64>>,
+}
+
+impl Engine {
+    /// An engine over `rules` (in the order base rules are tried).
+    pub fn new(rules: Vec<Rule>) -> Self {
+        Self { rules, windows: HashMap::new() }
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The first base rule that matches `event`, with the fields it decoded.
+    pub fn match_base(&self, event: &Event) -> Option<(&Rule, BTreeMap<String, String>)> {
+        self.rules.iter().find_map(|rule| {
+            let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { return None };
+            if source.is_some_and(|s| s != event.source) || program.as_ref().is_some_and(|p| *p != event.program) {
+                return None;
+            }
+            if fields.iter().any(|(k, v)| event.fields.get(k) != Some(v)) {
+                return None;
+            }
+            let mut decoded = event.fields.clone();
+            if let Some(pattern) = pattern {
+                let caps = pattern.captures(&event.message)?;
+                for name in pattern.capture_names().flatten() {
+                    if let Some(m) = caps.name(name) {
+                        decoded.insert(name.to_string(), m.as_str().to_string());
+                    }
+                }
+            }
+            // A source address that does not parse is not an address: drop it.
+            if decoded.get("srcip").is_some_and(|ip| ip.parse::<IpAddr>().is_err()) {
+                decoded.remove("srcip");
+            }
+            Some((rule, decoded))
+        })
+    }
+
+    /// Runs `event` through the rules; returns the alerts it raises (level > 0).
+    pub fn process(&mut self, event: &Event) -> Vec<Alert> {
+        let Some((rule, fields)) = self.match_base(event) else { return Vec::new() };
+        let base_alert = alert(rule, &fields, event, false);
+        let groups = rule.groups.clone();
+        let mut alerts: Vec<Alert> = base_alert.into_iter().collect();
+        let mut fired = Vec::new();
+        for composite in &self.rules {
+            let Matcher::Composite { group, frequency, timeframe, same_field } = &composite.matcher else { continue };
+            if !groups.contains(group) {
+                continue;
+            }
+            let key = match same_field {
+                Some(f) => match fields.get(f) {
+                    Some(v) => v.clone(),
+                    None => continue,
+                },
+                None => String::new(),
+            };
+            let window = self.windows.entry((composite.id, key)).or_default();
+            let horizon = event.time - i64::try_from(*timeframe).unwrap_or(i64::MAX);
+            while window.front().is_some_and(|&t| t <= horizon) {
+                window.pop_front();
+            }
+            window.push_back(event.time);
+            if window.len() >= *frequency as usize {
+                window.clear();
+                fired.push(composite.id);
+            }
+        }
+        for id in fired {
+            if let Some(rule) = self.rules.iter().find(|r| r.id == id) {
+                alerts.extend(alert(rule, &fields, event, true));
+            }
+        }
+        if self.windows.len() > MAX_WINDOWS {
+            self.prune(event.time);
+        }
+        alerts
+    }
+
+    /// Drops windows with nothing newer than the longest timeframe before `now`.
+    fn prune(&mut self, now: i64) {
+        let longest = self
+            .rules
+            .iter()
+            .filter_map(|r| match r.matcher {
+                Matcher::Composite { timeframe, .. } => Some(timeframe),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let horizon = now - i64::try_from(longest).unwrap_or(i64::MAX);
+        self.windows.retain(|_, w| w.back().is_some_and(|&t| t > horizon));
+        if self.windows.len() > MAX_WINDOWS {
+            self.windows.clear();
+        }
+    }
+}
+
+fn alert(rule: &Rule, fields: &BTreeMap<String, String>, event: &Event, composite: bool) -> Option<Alert> {
+    (rule.level > 0).then(|| Alert {
+        rule_id: rule.id,
+        level: rule.level,
+        description: rule.description.clone(),
+        groups: rule.groups.clone(),
+        fields: fields.clone(),
+        block: (composite && rule.block).then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten(),
+        event: event.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::SourceKind;
+    use crate::rules::load;
+
+    fn sshd(message: &str, time: i64) -> Event {
+        Event {
+            source: SourceKind::Log,
+            origin: "auth.log".into(),
+            time,
+            program: "sshd".into(),
+            message: message.into(),
+            fields: BTreeMap::new(),
+            raw: message.into(),
+        }
+    }
+
+    fn engine() -> Engine {
+        Engine::new(load(None).unwrap())
+    }
+
+    #[test]
+    fn five_failures_block_the_address() {
+        let mut e = engine();
+        let mut blocks = Vec::new();
+        for i in 0..5 {
+            let ev = sshd(&format!("Failed password for root from 203.0.113.7 port {} ssh2", 40000 + i), 100 + i);
+            blocks.extend(e.process(&ev).into_iter().filter_map(|a| a.block));
+        }
+        assert_eq!(blocks, ["203.0.113.7".parse::<IpAddr>().unwrap()]);
+    }
+
+    #[test]
+    fn failures_outside_the_window_do_not_add_up() {
+        let mut e = engine();
+        let fired: usize = (0..10)
+            .map(|i| e.process(&sshd("Failed password for root from 203.0.113.8 port 1 ssh2", i * 20)))
+            .map(|alerts| alerts.iter().filter(|a| a.block.is_some()).count())
+            .sum();
+        assert_eq!(fired, 0);
+    }
+
+    #[test]
+    fn injected_address_in_user_name_is_never_the_source() {
+        let mut e = engine();
+        let evil = "Failed password for invalid user x from 6.6.6.6 port 22 ssh2 from 198.51.100.4 port 5555 ssh2";
+        let (_, fields) = e.match_base(&sshd(evil, 1)).unwrap();
+        assert_eq!(fields["srcip"], "198.51.100.4");
+        assert_eq!(fields["user"], "x from 6.6.6.6 port 22 ssh2");
+        // An address-looking user name with nothing after it does not match at all.
+        assert!(e.match_base(&sshd("Invalid user a from 6.6.6.6 port 22 x", 1)).is_none());
+        let blocked: Vec<IpAddr> =
+            (0..5).flat_map(|i| e.process(&sshd(evil, 10 + i))).filter_map(|a| a.block).collect();
+        assert_eq!(blocked, ["198.51.100.4".parse::<IpAddr>().unwrap()]);
+    }
+
+    #[test]
+    fn invalid_address_is_dropped() {
+        let e = engine();
+        let (_, fields) = e.match_base(&sshd("Invalid user a from 999.1.1.1 port 22", 1)).unwrap();
+        assert!(!fields.contains_key("srcip"));
+    }
+
+    #[test]
+    fn rampart_events_match_on_fields() {
+        let mut e = engine();
+        let mut ev = sshd("", 1);
+        ev.source = SourceKind::Rampart;
+        ev.program = "rampart".into();
+        ev.fields.insert("decision".into(), "deny".into());
+        ev.fields.insert("exe".into(), "/bin/dd".into());
+        let alerts = e.process(&ev);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].rule_id, 5601);
+    }
+}
