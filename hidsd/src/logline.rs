@@ -111,3 +111,31 @@ mod tests {
         assert!(parse("Nov 28 02:00:05 h sshd[abc]: x", 2026).is_none());
     }
 }
+
+/// The civil year of a Unix time (UTC).
+pub fn year_of(epoch_secs: i64) -> i64 {
+    let z = epoch_secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
+}
+
+/// Seconds since the Unix epoch now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod year_tests {
+    #[test]
+    fn years() {
+        assert_eq!(super::year_of(0), 1970);
+        assert_eq!(super::year_of(1_795_831_205), 2026);
+        assert_eq!(super::year_of(1_767_225_599), 2025); // 2025-12-31T23:59:59Z
+        assert_eq!(super::year_of(1_767_225_600), 2026);
+    }
+}

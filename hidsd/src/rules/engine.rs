@@ -20,6 +20,8 @@ pub struct Alert {
     pub fields: BTreeMap<String, String>,
     /// Address to block, when the rule responds and the address is valid.
     pub block: Option<IpAddr>,
+    /// Whether a composite rule fired (else it is the base rule match).
+    pub composite: bool,
     /// The event that completed the match.
     pub event: Event,
 }
@@ -71,12 +73,12 @@ impl Engine {
         })
     }
 
-    /// Runs `event` through the rules; returns the alerts it raises (level > 0).
+    /// Runs `event` through the rules: the base rule match first (level 0 included:
+    /// sinks decide what to show), then every composite rule it completed.
     pub fn process(&mut self, event: &Event) -> Vec<Alert> {
         let Some((rule, fields)) = self.match_base(event) else { return Vec::new() };
-        let base_alert = alert(rule, &fields, event, false);
         let groups = rule.groups.clone();
-        let mut alerts: Vec<Alert> = base_alert.into_iter().collect();
+        let mut alerts = vec![alert(rule, &fields, event, false)];
         let mut fired = Vec::new();
         for composite in &self.rules {
             let Matcher::Composite { group, frequency, timeframe, same_field } = &composite.matcher else { continue };
@@ -103,7 +105,7 @@ impl Engine {
         }
         for id in fired {
             if let Some(rule) = self.rules.iter().find(|r| r.id == id) {
-                alerts.extend(alert(rule, &fields, event, true));
+                alerts.push(alert(rule, &fields, event, true));
             }
         }
         if self.windows.len() > MAX_WINDOWS {
@@ -131,16 +133,17 @@ impl Engine {
     }
 }
 
-fn alert(rule: &Rule, fields: &BTreeMap<String, String>, event: &Event, composite: bool) -> Option<Alert> {
-    (rule.level > 0).then(|| Alert {
+fn alert(rule: &Rule, fields: &BTreeMap<String, String>, event: &Event, composite: bool) -> Alert {
+    Alert {
         rule_id: rule.id,
         level: rule.level,
         description: rule.description.clone(),
         groups: rule.groups.clone(),
         fields: fields.clone(),
         block: (composite && rule.block).then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten(),
+        composite,
         event: event.clone(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +220,7 @@ mod tests {
         ev.fields.insert("exe".into(), "/bin/dd".into());
         let alerts = e.process(&ev);
         assert_eq!(alerts.len(), 1);
+        assert!(!alerts[0].composite);
         assert_eq!(alerts[0].rule_id, 5601);
     }
 }

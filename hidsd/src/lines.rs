@@ -1,0 +1,126 @@
+//! Turning raw log bytes into events: bounded line length, lossy UTF-8, counted
+//! malformed input. Used by every log source and by `test-rules`.
+
+use crate::event::{Event, SourceKind};
+use crate::logline;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+/// Longest line accepted; longer ones are counted and skipped.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// What happened to the lines read.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineStats {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines decoded into events.
+    pub decoded: u64,
+    /// Lines without a syslog header (counted, skipped).
+    pub undecoded: u64,
+    /// Lines that were not valid UTF-8 (decoded lossily).
+    pub invalid_utf8: u64,
+    /// Lines over `MAX_LINE` bytes (counted, skipped).
+    pub oversized: u64,
+}
+
+/// Decodes one syslog line (without its newline) into an event.
+pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Option<Event> {
+    stats.lines += 1;
+    if raw.len() > MAX_LINE {
+        stats.oversized += 1;
+        return None;
+    }
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => {
+            stats.invalid_utf8 += 1;
+            String::from_utf8_lossy(raw)
+        }
+    };
+    let Some(line) = logline::parse(&text, year) else {
+        stats.undecoded += 1;
+        return None;
+    };
+    stats.decoded += 1;
+    Some(Event {
+        source: SourceKind::Log,
+        origin: origin.to_string(),
+        time: line.time.unwrap_or_else(logline::now),
+        program: line.program.to_string(),
+        message: line.message.to_string(),
+        fields: BTreeMap::new(),
+        raw: text.into_owned(),
+    })
+}
+
+/// Reads `reader` to its end, calling `f` with each decoded event.
+pub fn for_each_event(
+    reader: &mut impl BufRead,
+    origin: &str,
+    year: i64,
+    stats: &mut LineStats,
+    mut f: impl FnMut(Event),
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = read_bounded_line(reader, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        if let Some(event) = decode(line, origin, year, stats) {
+            f(event);
+        }
+    }
+}
+
+/// Reads one line into `buf`, keeping at most `MAX_LINE + 1` bytes of it (so an
+/// endless line cannot exhaust memory); returns the bytes consumed.
+pub fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let room = (MAX_LINE + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let n = chunk.len();
+        reader.consume(n);
+        consumed += n;
+        if done {
+            return Ok(consumed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_is_counted_and_skipped() {
+        let mut input: Vec<u8> = Vec::new();
+        input.extend_from_slice(b"Nov 28 02:00:05 h sshd[1]: Invalid user a from 192.0.2.1 port 22\n");
+        input.extend_from_slice(b"\x00\x01\x02 binary junk\n");
+        input.extend_from_slice(b"Nov 28 02:00:06 h sshd[1]: caf\xe9 \xff\n");
+        input.extend(std::iter::repeat(b'x').take(MAX_LINE + 10));
+        input.extend_from_slice(b"\nNov 28 02:00:07 h sshd[1]: last line without newline");
+        let mut stats = LineStats::default();
+        let mut events = Vec::new();
+        for_each_event(&mut input.as_slice(), "t", 2026, &mut stats, |e| events.push(e)).unwrap();
+        assert_eq!(
+            stats,
+            LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 }
+        );
+        assert_eq!(events[1].message, "caf\u{fffd} \u{fffd}");
+        assert_eq!(events[2].message, "last line without newline");
+    }
+}

@@ -1,0 +1,83 @@
+//! Alerts as JSON lines with Elastic Common Schema field names.
+
+use crate::rules::engine::Alert;
+use serde_json::{json, Map, Value};
+
+/// RFC 3339 UTC timestamp of a Unix time.
+pub fn rfc3339(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let year = crate::logline::year_of(epoch);
+    // Day of year → month/day by walking the months of that year.
+    let jan1 = days_from_year(year);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let lengths = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut doy = days - jan1;
+    let mut month = 0;
+    while month < 11 && doy >= lengths[month] {
+        doy -= lengths[month];
+        month += 1;
+    }
+    format!(
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        month + 1,
+        doy + 1,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+fn days_from_year(year: i64) -> i64 {
+    let y = year - 1;
+    365 * (year - 1970) + (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400)
+}
+
+/// The ECS document of an alert.
+pub fn to_ecs(alert: &Alert, host: &str) -> Value {
+    let f = &alert.fields;
+    let mut doc = Map::new();
+    doc.insert("@timestamp".into(), json!(rfc3339(alert.event.time)));
+    doc.insert(
+        "event".into(),
+        json!({
+            "kind": "alert",
+            "module": "rampart-hidsd",
+            "dataset": format!("rampart-hidsd.{}", alert.event.program),
+            "severity": alert.level,
+            "original": alert.event.raw,
+        }),
+    );
+    doc.insert(
+        "rule".into(),
+        json!({ "id": alert.rule_id.to_string(), "description": alert.description, "category": alert.groups }),
+    );
+    doc.insert("host".into(), json!({ "hostname": host }));
+    doc.insert("log".into(), json!({ "file": { "path": alert.event.origin } }));
+    doc.insert("process".into(), json!({ "name": alert.event.program }));
+    if let Some(ip) = f.get("srcip") {
+        doc.insert("source".into(), json!({ "ip": ip }));
+    }
+    if let Some(user) = f.get("user") {
+        doc.insert("user".into(), json!({ "name": user }));
+    }
+    if let Some(ip) = alert.block {
+        doc.insert("rampart".into(), json!({ "response": { "action": "block", "address": ip.to_string() } }));
+    }
+    doc.insert("labels".into(), json!(f));
+    doc.insert("message".into(), json!(alert.description));
+    Value::Object(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_831_205), "2026-11-28T02:00:05Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_599), "2025-12-31T23:59:59Z");
+    }
+}

@@ -1,0 +1,3 @@
+//! Where alerts and learning records go.
+
+pub mod alerts;
