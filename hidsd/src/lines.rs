@@ -111,15 +111,12 @@ mod tests {
         input.extend_from_slice(b"Nov 28 02:00:05 h sshd[1]: Invalid user a from 192.0.2.1 port 22\n");
         input.extend_from_slice(b"\x00\x01\x02 binary junk\n");
         input.extend_from_slice(b"Nov 28 02:00:06 h sshd[1]: caf\xe9 \xff\n");
-        input.extend(std::iter::repeat(b'x').take(MAX_LINE + 10));
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
         input.extend_from_slice(b"\nNov 28 02:00:07 h sshd[1]: last line without newline");
         let mut stats = LineStats::default();
         let mut events = Vec::new();
         for_each_event(&mut input.as_slice(), "t", 2026, &mut stats, |e| events.push(e)).unwrap();
-        assert_eq!(
-            stats,
-            LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 }
-        );
+        assert_eq!(stats, LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 });
         assert_eq!(events[1].message, "caf\u{fffd} \u{fffd}");
         assert_eq!(events[2].message, "last line without newline");
     }

@@ -44,7 +44,7 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let time_end = rest.find(|c: char| c == '.' || c == 'Z' || c == '+' || c == '-').unwrap_or(rest.len());
+    let time_end = rest.find(['.', 'Z', '+', '-']).unwrap_or(rest.len());
     let secs = hms(&rest[..time_end])?;
     let zone = rest[time_end..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
     let offset = match zone {
@@ -87,8 +87,9 @@ mod tests {
 
     #[test]
     fn traditional_header() {
-        let l = parse("Nov 28 02:00:05 web1 sshd[4242]: Failed password for root from 203.0.113.9 port 2222 ssh2", 2026)
-            .unwrap();
+        let l =
+            parse("Nov 28 02:00:05 web1 sshd[4242]: Failed password for root from 203.0.113.9 port 2222 ssh2", 2026)
+                .unwrap();
         assert_eq!((l.host, l.program, l.pid), ("web1", "sshd", Some(4242)));
         assert_eq!(l.message, "Failed password for root from 203.0.113.9 port 2222 ssh2");
         assert_eq!(l.time, Some(1_795_831_205));

@@ -1,10 +1,149 @@
 //! `rampart-hidsd`: rampart's host intrusion detection daemon.
+//!
+//! sources (log files, /dev/kmsg, rampart's event channel) -> decoders and rules
+//! (TOML, with frequency correlation) -> sinks (ECS JSON alerts, the learning log)
+//! and responses (nftables blocks that expire in the kernel).
 
+mod config;
+mod daemon;
 mod event;
+mod lines;
 mod logline;
+mod response;
 mod rules;
+mod sinks;
+mod sources;
+mod testrules;
 
-fn main() {
-    eprintln!("rampart-hidsd {}: no commands yet", env!("CARGO_PKG_VERSION"));
-    std::process::exit(2);
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// rampart's host intrusion detection daemon.
+#[derive(Parser)]
+#[command(name = "rampart-hidsd", version)]
+struct Cli {
+    /// Configuration file
+    #[arg(long, short, global = true, default_value = config::DEFAULT_PATH)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon (foreground; see the systemd unit for a service)
+    Run {
+        /// Read what the sources hold now, then exit instead of following
+        #[arg(long)]
+        once: bool,
+        /// Do not print alerts on stdout
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Validate the configuration and the rules
+    CheckConfig,
+    /// Show which lines of a log file match which rules
+    TestRules {
+        /// Log file (syslog format)
+        logfile: PathBuf,
+        /// One JSON object: per rule its id, level, match count and matches per address
+        #[arg(long)]
+        json: bool,
+        /// Also print every matching line
+        #[arg(long)]
+        lines: bool,
+    },
+    /// Blocked addresses
+    Bans {
+        #[command(subcommand)]
+        action: BanAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum BanAction {
+    /// List blocked addresses and their remaining time
+    List,
+    /// Remove an address from the blocklist
+    Unban {
+        /// The address
+        address: std::net::IpAddr,
+    },
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+fn nft_of(config: &config::Config) -> response::nft::Nft {
+    let r = &config.response;
+    response::nft::Nft::new(r.nft.clone(), r.netns.clone(), r.nft_table.clone())
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run { once, quiet } => {
+            daemon::run(&daemon::RunOptions { config: cli.config, foreground: !quiet, once })?;
+        }
+        Command::CheckConfig => {
+            let config = config::Config::load(&cli.config)?;
+            let rules = rules::load(Some(&config.rules_dir))?;
+            println!("{}: ok ({} rules, {} log files)", cli.config.display(), rules.len(), config.log_files.len());
+        }
+        Command::TestRules { logfile, json, lines } => {
+            let config = config::Config::load(&cli.config)?;
+            let rules = rules::load(Some(&config.rules_dir))?;
+            let report = testrules::run(&logfile, rules, |id, line| {
+                if lines {
+                    out(&format!("rule {id}: {line}\n"));
+                }
+            })?;
+            if json {
+                out(&format!("{}\n", serde_json::to_string(&report)?));
+            } else {
+                out(&testrules::render(&report));
+            }
+        }
+        Command::Bans { action } => {
+            let config = config::Config::load(&cli.config)?;
+            let nft = nft_of(&config);
+            match action {
+                BanAction::List => {
+                    for b in nft.list()? {
+                        match b.expires_in {
+                            Some(s) => println!("{}\texpires in {s}s", b.address),
+                            None => println!("{}\tno timeout", b.address),
+                        }
+                    }
+                }
+                BanAction::Unban { address } => {
+                    if !nft.list()?.iter().any(|b| b.address == address) {
+                        bail!("{address} is not blocked");
+                    }
+                    nft.unblock(address)?;
+                    println!("unblocked {address}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("rampart-hidsd: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

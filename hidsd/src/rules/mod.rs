@@ -229,7 +229,10 @@ mod tests {
             ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\npattern = \"(\"\n", "bad pattern"),
             ("[[rule]]\nid = 1\nlevel = 30\ndescription = \"x\"\nprogram = \"a\"\n", "over 15"),
             ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\n", "needs a pattern"),
-            ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\nprogram = \"a\"\nresponse = \"block\"\n", "only composite"),
+            (
+                "[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\nprogram = \"a\"\nresponse = \"block\"\n",
+                "only composite",
+            ),
             ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\nif_matched_group = \"g\"\nfrequency = 2\n", "together"),
             ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\nprogram = \"a\"\ntypo = 1\n", "not a valid rule file"),
         ];

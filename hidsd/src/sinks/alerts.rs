@@ -18,14 +18,7 @@ pub fn rfc3339(epoch: i64) -> String {
         doy -= lengths[month];
         month += 1;
     }
-    format!(
-        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        month + 1,
-        doy + 1,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    format!("{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", month + 1, doy + 1, secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 fn days_from_year(year: i64) -> i64 {

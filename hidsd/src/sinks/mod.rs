@@ -1,3 +1,4 @@
 //! Where alerts and learning records go.
 
 pub mod alerts;
+pub mod learning;

@@ -1,0 +1,204 @@
+//! `/etc/rampart/hidsd.toml`: what to watch, where alerts go, how to respond.
+//! Every setting has a working default; a file that does not parse or validate is
+//! rejected whole (at start, and on SIGHUP the running configuration stays).
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+/// Default configuration path.
+pub const DEFAULT_PATH: &str = "/etc/rampart/hidsd.toml";
+
+/// The daemon configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Log files to follow (across rotation and truncation).
+    pub log_files: Vec<PathBuf>,
+    /// Read the systemd journal (`journalctl -f -o json`).
+    pub journal: bool,
+    /// Read the kernel log from `/dev/kmsg` (kernel-written records only).
+    pub kmsg: bool,
+    /// rampart's event channel, read when it exists.
+    pub rampart_events: PathBuf,
+    /// Extra rule files (`*.toml`), overriding built-in rules by id.
+    pub rules_dir: PathBuf,
+    /// State directory (read offsets).
+    pub state_dir: PathBuf,
+    /// Alerts (JSON lines, ECS); stdout too when running in the foreground.
+    pub alerts_file: PathBuf,
+    /// Only alerts at or above this level are written.
+    pub min_level: u8,
+    /// Learning log for the RBAC policy generator (rampart `learn` events).
+    pub learning_log: PathBuf,
+    /// Active response.
+    pub response: Response,
+}
+
+/// Active response settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Response {
+    /// Block addresses at all.
+    pub enabled: bool,
+    /// Seconds a block lasts (the nftables element timeout).
+    pub block_seconds: u64,
+    /// Addresses and networks never blocked (loopback is always added).
+    pub allowlist: Vec<String>,
+    /// nftables table (family `inet`) rampart manages.
+    pub nft_table: String,
+    /// The `nft` program.
+    pub nft: PathBuf,
+    /// Run nft inside this network namespace (`ip netns exec`), for tests.
+    pub netns: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            log_files: vec![PathBuf::from("/var/log/auth.log")],
+            journal: true,
+            kmsg: true,
+            rampart_events: PathBuf::from("/sys/kernel/security/rampart/events"),
+            rules_dir: PathBuf::from("/etc/rampart/rules.d"),
+            state_dir: PathBuf::from("/var/lib/rampart-hidsd"),
+            alerts_file: PathBuf::from("/var/log/rampart/alerts.json"),
+            min_level: 3,
+            learning_log: PathBuf::from("/var/log/rampart/learning.jsonl"),
+            response: Response::default(),
+        }
+    }
+}
+
+impl Default for Response {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            block_seconds: 600,
+            allowlist: vec![],
+            nft_table: "rampart".into(),
+            nft: PathBuf::from("nft"),
+            netns: None,
+        }
+    }
+}
+
+/// An address or network (`192.0.2.0/24`, `2001:db8::/32`, `198.51.100.7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    /// Parses an address or CIDR network.
+    pub fn parse(text: &str) -> Result<Self> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr.trim().parse().with_context(|| format!("`{text}` is not an address or network"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => {
+                p.trim().parse::<u8>().ok().filter(|p| *p <= max).with_context(|| format!("`{text}`: bad prefix"))?
+            }
+            None => max,
+        };
+        Ok(Self { addr, prefix })
+    }
+
+    /// Whether `ip` is inside this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let (a, b, bits) = match (self.addr, ip) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32),
+            (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
+            _ => return false,
+        };
+        let shift = bits - u32::from(self.prefix);
+        shift >= bits || (a >> shift) == (b >> shift)
+    }
+}
+
+impl Config {
+    /// Loads and validates `path`; a missing default file means the defaults.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path == Path::new(DEFAULT_PATH) => String::new(),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let config: Config =
+            toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))?;
+        config.validate().with_context(|| format!("{}: invalid configuration", path.display()))?;
+        Ok(config)
+    }
+
+    /// Checks values that parse but make no sense.
+    pub fn validate(&self) -> Result<()> {
+        if self.min_level > 15 {
+            bail!("min_level {} is over 15", self.min_level);
+        }
+        if self.response.block_seconds == 0 {
+            bail!("response.block_seconds must be positive");
+        }
+        if self.response.nft_table.is_empty()
+            || !self.response.nft_table.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            bail!("response.nft_table `{}` must be letters, digits and _", self.response.nft_table);
+        }
+        self.allowlist()?;
+        Ok(())
+    }
+
+    /// The allowlist with loopback added.
+    pub fn allowlist(&self) -> Result<Vec<Network>> {
+        let mut list = vec![Network::parse("127.0.0.0/8")?, Network::parse("::1/128")?];
+        for entry in &self.response.allowlist {
+            list.push(Network::parse(entry)?);
+        }
+        Ok(list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate() {
+        Config::default().validate().unwrap();
+        assert_eq!(toml::from_str::<Config>("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        for text in [
+            "min_level = 20",
+            "[response]\nblock_seconds = 0",
+            "[response]\nallowlist = [\"10.0.0.0/33\"]",
+            "[response]\nallowlist = [\"example.com\"]",
+            "[response]\nnft_table = \"x; flush ruleset\"",
+            "unknown_key = 1",
+        ] {
+            let parsed: Result<Config> = toml::from_str::<Config>(text).map_err(Into::into).and_then(|c| {
+                c.validate()?;
+                Ok(c)
+            });
+            assert!(parsed.is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn networks() {
+        let n = Network::parse("10.1.0.0/16").unwrap();
+        assert!(n.contains("10.1.200.3".parse().unwrap()));
+        assert!(!n.contains("10.2.0.1".parse().unwrap()));
+        assert!(!n.contains("::1".parse().unwrap()));
+        assert!(Network::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(Network::parse("2001:db8::/32").unwrap().contains("2001:db8::1".parse().unwrap()));
+        assert!(Network::parse("192.0.2.1").unwrap().contains("192.0.2.1".parse().unwrap()));
+        assert!(!Network::parse("192.0.2.1").unwrap().contains("192.0.2.2".parse().unwrap()));
+    }
+}

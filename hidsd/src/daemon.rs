@@ -1,0 +1,258 @@
+//! `rampart-hidsd run`: the pipeline. Sources are polled in one loop (the journal is
+//! read by a thread), every event goes through the rule engine, alerts go to the
+//! alerts file (and stdout in the foreground), `block` responses to nftables, and
+//! rampart `learn` events to the learning log. SIGHUP reloads a validated
+//! configuration (a bad one is rejected and the old one keeps running); SIGTERM and
+//! SIGINT stop after the input already read is processed and offsets are saved.
+
+use crate::config::{Config, Network};
+use crate::event::{Event, SourceKind};
+use crate::response::nft::Nft;
+use crate::rules::{self, engine::Engine};
+use crate::sinks::{alerts, learning::JsonLines};
+use crate::sources::{file::Follower, file::Position, kmsg, rampart};
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::net::IpAddr;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How the daemon runs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Configuration file.
+    pub config: PathBuf,
+    /// Also print alerts on stdout.
+    pub foreground: bool,
+    /// Read what is there now, then exit (no following).
+    pub once: bool,
+}
+
+struct Pipeline {
+    config: Config,
+    engine: Engine,
+    allowlist: Vec<Network>,
+    nft: Option<Nft>,
+    alerts: JsonLines,
+    learning: JsonLines,
+    foreground: bool,
+    host: String,
+    blocked: HashMap<IpAddr, Instant>,
+}
+
+impl Pipeline {
+    fn new(config: Config, foreground: bool) -> Result<Self> {
+        let engine = Engine::new(rules::load(Some(&config.rules_dir))?);
+        let allowlist = config.allowlist()?;
+        let nft = config.response.enabled.then(|| {
+            Nft::new(config.response.nft.clone(), config.response.netns.clone(), config.response.nft_table.clone())
+        });
+        if let Some(nft) = &nft {
+            nft.setup().context("setting up the nftables blocklist")?;
+        }
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string();
+        Ok(Self {
+            alerts: JsonLines::open(&config.alerts_file)?,
+            learning: JsonLines::open(&config.learning_log)?,
+            config,
+            engine,
+            allowlist,
+            nft,
+            foreground,
+            host,
+            blocked: HashMap::new(),
+        })
+    }
+
+    fn handle(&mut self, event: &Event) {
+        if event.source == SourceKind::Rampart && event.fields.get("decision").map(String::as_str) == Some("learn") {
+            if let Err(e) = self.learning.write_line(&event.raw) {
+                eprintln!("rampart-hidsd: learning log: {e:#}");
+            }
+        }
+        for alert in self.engine.process(event) {
+            if alert.level >= self.config.min_level {
+                let line = alerts::to_ecs(&alert, &self.host).to_string();
+                if self.foreground {
+                    println!("{line}");
+                }
+                if let Err(e) = self.alerts.write_line(&line) {
+                    eprintln!("rampart-hidsd: alerts file: {e:#}");
+                }
+            }
+            if let Some(ip) = alert.block {
+                self.block(ip, alert.rule_id);
+            }
+        }
+    }
+
+    fn block(&mut self, ip: IpAddr, rule: u32) {
+        if self.allowlist.iter().any(|n| n.contains(ip)) {
+            eprintln!("rampart-hidsd: rule {rule}: {ip} is allowlisted, not blocked");
+            return;
+        }
+        let Some(nft) = &self.nft else { return };
+        let ttl = Duration::from_secs(self.config.response.block_seconds);
+        if self.blocked.get(&ip).is_some_and(|at| at.elapsed() < ttl) {
+            return;
+        }
+        match nft.block(ip, self.config.response.block_seconds) {
+            Ok(()) => {
+                eprintln!("rampart-hidsd: rule {rule}: blocked {ip} for {}s", ttl.as_secs());
+                self.blocked.insert(ip, Instant::now());
+            }
+            Err(e) => eprintln!("rampart-hidsd: rule {rule}: blocking {ip} failed: {e:#}"),
+        }
+    }
+}
+
+fn offsets_path(config: &Config) -> PathBuf {
+    config.state_dir.join("offsets.json")
+}
+
+fn load_offsets(config: &Config) -> BTreeMap<PathBuf, Position> {
+    std::fs::read(offsets_path(config)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+fn save_offsets(config: &Config, followers: &[Follower]) -> Result<()> {
+    let map: BTreeMap<&PathBuf, Position> = followers.iter().map(|f| (f.path(), f.position())).collect();
+    std::fs::create_dir_all(&config.state_dir)?;
+    let tmp = offsets_path(config).with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(&map)?)?;
+    std::fs::rename(tmp, offsets_path(config))?;
+    Ok(())
+}
+
+/// Seconds since the epoch at boot (for kernel timestamps).
+fn boot_time() -> i64 {
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    crate::logline::now() - uptime as i64
+}
+
+fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).ok()
+}
+
+/// Runs the daemon until SIGTERM/SIGINT (or, with `once`, until the input is read).
+pub fn run(opts: &RunOptions) -> Result<()> {
+    let mut config = Config::load(&opts.config)?;
+    let mut pipeline = Pipeline::new(config.clone(), opts.foreground)?;
+    let hup = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hup))?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
+    signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&stop))?;
+
+    let saved = load_offsets(&config);
+    let mut followers: Vec<Follower> =
+        config.log_files.iter().map(|p| Follower::new(p.clone(), saved.get(p).copied())).collect();
+    let boot = boot_time();
+    let mut kmsg = if config.kmsg && !opts.once { open_nonblocking(Path::new("/dev/kmsg")) } else { None };
+    if let Some(k) = kmsg.as_mut() {
+        use std::io::Seek;
+        let _ = k.seek(std::io::SeekFrom::End(0));
+    }
+    let mut kmsg_stats = kmsg::KmsgStats::default();
+    let mut rampart_events = open_nonblocking(&config.rampart_events);
+    let mut rampart_decoder = rampart::Decoder::default();
+    let mut last_save = Instant::now();
+    eprintln!(
+        "rampart-hidsd: {} rules; following {} files{}{}",
+        pipeline.engine.rules().len(),
+        followers.len(),
+        if kmsg.is_some() { ", /dev/kmsg" } else { "" },
+        if rampart_events.is_some() { ", rampart events" } else { "" }
+    );
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let year = crate::logline::year_of(crate::logline::now());
+        for f in &mut followers {
+            let mut events = Vec::new();
+            if let Err(e) = f.poll(year, &mut |ev| events.push(ev)) {
+                eprintln!("rampart-hidsd: {}: {e}", f.path().display());
+            }
+            for ev in &events {
+                pipeline.handle(ev);
+            }
+        }
+        if let Some(k) = kmsg.as_mut() {
+            loop {
+                match k.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let record = String::from_utf8_lossy(&buf[..n]).into_owned();
+                        if let Some(ev) = kmsg::to_event(&record, boot, &mut kmsg_stats) {
+                            pipeline.handle(&ev);
+                        }
+                    }
+                    Err(e) if e.raw_os_error() == Some(libc::EPIPE) => kmsg_stats.lost += 1, // overwritten before read
+                    Err(_) => break,
+                }
+            }
+        }
+        if let Some(r) = rampart_events.as_mut() {
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                for line in String::from_utf8_lossy(&buf[..n]).lines() {
+                    for ev in rampart_decoder.decode(line, boot) {
+                        pipeline.handle(&ev);
+                    }
+                }
+            }
+        }
+        if opts.once || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if hup.swap(false, Ordering::Relaxed) {
+            match Config::load(&opts.config).and_then(|c| Pipeline::new(c.clone(), opts.foreground).map(|p| (c, p))) {
+                Ok((c, p)) => {
+                    eprintln!("rampart-hidsd: configuration reloaded");
+                    config = c;
+                    pipeline = p;
+                    let saved: BTreeMap<PathBuf, Position> =
+                        followers.iter().map(|f| (f.path().clone(), f.position())).collect();
+                    followers =
+                        config.log_files.iter().map(|p| Follower::new(p.clone(), saved.get(p).copied())).collect();
+                }
+                Err(e) => eprintln!("rampart-hidsd: reload rejected, keeping the running configuration: {e:#}"),
+            }
+        }
+        if last_save.elapsed() > Duration::from_secs(5) {
+            save_offsets(&config, &followers)?;
+            last_save = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    save_offsets(&config, &followers)?;
+    for f in &followers {
+        let s = &f.stats;
+        eprintln!(
+            "rampart-hidsd: {}: {} lines, {} undecoded, {} not UTF-8, {} oversized, {} rotations",
+            f.path().display(),
+            s.lines,
+            s.undecoded,
+            s.invalid_utf8,
+            s.oversized,
+            f.reopened
+        );
+    }
+    if kmsg_stats.records > 0 {
+        eprintln!("rampart-hidsd: /dev/kmsg: {kmsg_stats:?}");
+    }
+    if rampart_decoder.lost > 0 || rampart_decoder.malformed > 0 {
+        eprintln!(
+            "rampart-hidsd: rampart events: {} lost, {} malformed",
+            rampart_decoder.lost, rampart_decoder.malformed
+        );
+    }
+    Ok(())
+}

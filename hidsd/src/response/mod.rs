@@ -1,0 +1,3 @@
+//! Active response.
+
+pub mod nft;

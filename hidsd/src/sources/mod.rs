@@ -1,0 +1,6 @@
+//! Sources: log files, the journal, the kernel log, and rampart's event channel.
+//! Each turns raw input into [`crate::event::Event`]s and counts what it skipped.
+
+pub mod file;
+pub mod kmsg;
+pub mod rampart;
