@@ -30,6 +30,8 @@ pub const PACKAGES: &[&str] = &[
     "libc6-dev",
     "patch",
     "xz-utils",
+    "nftables",
+    "iproute2",
 ];
 
 /// Result of one dependency check.

@@ -34,6 +34,33 @@ pub struct Config {
     pub learning_log: PathBuf,
     /// Active response.
     pub response: Response,
+    /// File integrity monitoring.
+    pub fim: Fim,
+}
+
+/// File integrity monitoring settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Fim {
+    /// Directories and files to baseline.
+    pub paths: Vec<PathBuf>,
+    /// Path prefixes left out.
+    pub exclude: Vec<PathBuf>,
+    /// The baseline database.
+    pub database: PathBuf,
+    /// Hashing threads (0: one per CPU).
+    pub threads: usize,
+}
+
+impl Default for Fim {
+    fn default() -> Self {
+        Self {
+            paths: ["/etc", "/usr/bin", "/usr/sbin", "/usr/lib/systemd", "/boot"].map(PathBuf::from).to_vec(),
+            exclude: ["/etc/mtab", "/etc/ld.so.cache", "/etc/adjtime"].map(PathBuf::from).to_vec(),
+            database: PathBuf::from("/var/lib/rampart-hidsd/fim.json"),
+            threads: 0,
+        }
+    }
 }
 
 /// Active response settings.
@@ -67,6 +94,7 @@ impl Default for Config {
             min_level: 3,
             learning_log: PathBuf::from("/var/log/rampart/learning.jsonl"),
             response: Response::default(),
+            fim: Fim::default(),
         }
     }
 }

@@ -7,6 +7,7 @@
 mod config;
 mod daemon;
 mod event;
+mod fim;
 mod lines;
 mod logline;
 mod response;
@@ -55,10 +56,30 @@ enum Command {
         #[arg(long)]
         lines: bool,
     },
+    /// File integrity: build the baseline, or check against it
+    Fim {
+        #[command(subcommand)]
+        action: FimAction,
+    },
     /// Blocked addresses
     Bans {
         #[command(subcommand)]
         action: BanAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FimAction {
+    /// Hash every configured path into a new baseline
+    Init,
+    /// Compare the files with the baseline; exits 1 when something changed
+    Check {
+        /// Accept the current state as the new baseline (after a planned update)
+        #[arg(long)]
+        update: bool,
+        /// One JSON object per change
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -89,6 +110,42 @@ fn nft_of(config: &config::Config) -> response::nft::Nft {
     response::nft::Nft::new(r.nft.clone(), r.netns.clone(), r.nft_table.clone())
 }
 
+fn fim_command(config: &config::Config, action: FimAction) -> Result<bool> {
+    let started = std::time::Instant::now();
+    let files = fim::list_files(&config.fim.paths, &config.fim.exclude);
+    let now = fim::build(&files, config.fim.threads);
+    let bytes: u64 = now.files.values().map(|e| e.size).sum();
+    eprintln!(
+        "rampart-hidsd fim: {} files, {} MiB hashed in {:.2}s ({} unreadable)",
+        now.files.len(),
+        bytes >> 20,
+        started.elapsed().as_secs_f64(),
+        now.unreadable.len()
+    );
+    match action {
+        FimAction::Init => {
+            fim::save(&now, &config.fim.database)?;
+            out(&format!("baseline written: {}\n", config.fim.database.display()));
+            Ok(true)
+        }
+        FimAction::Check { update, json } => {
+            let before = fim::load(&config.fim.database)?;
+            let changes = fim::compare(&before, &now);
+            for change in &changes {
+                let line = if json { serde_json::to_string(change)? } else { format!("{change:?}") };
+                out(&format!("{line}\n"));
+            }
+            if update {
+                fim::save(&now, &config.fim.database)?;
+                out(&format!("{} changes accepted into the baseline\n", changes.len()));
+                return Ok(true);
+            }
+            out(&format!("{} changes\n", changes.len()));
+            Ok(changes.is_empty())
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run { once, quiet } => {
@@ -111,6 +168,12 @@ fn run(cli: Cli) -> Result<()> {
                 out(&format!("{}\n", serde_json::to_string(&report)?));
             } else {
                 out(&testrules::render(&report));
+            }
+        }
+        Command::Fim { action } => {
+            let config = config::Config::load(&cli.config)?;
+            if !fim_command(&config, action)? {
+                std::process::exit(1);
             }
         }
         Command::Bans { action } => {

@@ -1,0 +1,259 @@
+//! File integrity monitoring: a baseline of configured paths (sha256, mode, owner,
+//! size, mtime, inode; symlink targets), hashed on every core, and a check that
+//! reports added, removed, content-changed and metadata-changed files.
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What is recorded of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// sha256 of the content (regular files), or of the link target (symlinks).
+    pub sha256: String,
+    /// Mode bits, file type included.
+    pub mode: u32,
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time (seconds).
+    pub mtime: i64,
+    /// Inode number.
+    pub inode: u64,
+}
+
+/// A baseline: path to entry, plus files that could not be read.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Recorded files.
+    pub files: BTreeMap<PathBuf, Entry>,
+    /// Files that could not be read, with the reason.
+    pub unreadable: BTreeMap<PathBuf, String>,
+}
+
+/// One difference between a baseline and now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// A file that was not in the baseline.
+    Added {
+        /// Path.
+        path: PathBuf,
+    },
+    /// A baseline file that is gone.
+    Removed {
+        /// Path.
+        path: PathBuf,
+    },
+    /// Content differs.
+    Content {
+        /// Path.
+        path: PathBuf,
+        /// Baseline hash.
+        before: String,
+        /// Current hash.
+        after: String,
+    },
+    /// Same content, different mode, owner, inode or mtime.
+    Metadata {
+        /// Path.
+        path: PathBuf,
+        /// Which attributes changed.
+        fields: Vec<&'static str>,
+    },
+}
+
+fn hash_file(path: &Path, buf: &mut [u8]) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    loop {
+        let n = file.read(buf)?;
+        if n == 0 {
+            return Ok(format!("{:x}", hasher.finalize()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+fn entry_of(path: &Path, buf: &mut [u8]) -> std::io::Result<Entry> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let sha256 = if meta.file_type().is_symlink() {
+        format!("{:x}", Sha256::digest(std::fs::read_link(path)?.as_os_str().as_encoded_bytes()))
+    } else {
+        hash_file(path, buf)?
+    };
+    Ok(Entry {
+        sha256,
+        mode: meta.mode(),
+        uid: meta.uid(),
+        gid: meta.gid(),
+        size: meta.size(),
+        mtime: meta.mtime(),
+        inode: meta.ino(),
+    })
+}
+
+/// Lists regular files and symlinks under `roots` (not following links, not crossing
+/// into `exclude`d prefixes).
+pub fn list_files(roots: &[PathBuf], exclude: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for root in roots {
+        let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter();
+        for entry in walker.filter_entry(|e| !exclude.iter().any(|x| e.path().starts_with(x))).flatten() {
+            let t = entry.file_type();
+            if t.is_file() || t.is_symlink() {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Hashes `files` on `threads` threads (0: one per CPU).
+pub fn build(files: &[PathBuf], threads: usize) -> Baseline {
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Baseline::default());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut buf = vec![0u8; 1 << 20];
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    local.push((path.clone(), entry_of(path, &mut buf)));
+                }
+                let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
+                for (path, result) in local {
+                    match result {
+                        Ok(entry) => {
+                            all.files.insert(path, entry);
+                        }
+                        Err(e) => {
+                            all.unreadable.insert(path, e.to_string());
+                        }
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Differences from `before` to `after`, in path order.
+pub fn compare(before: &Baseline, after: &Baseline) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (path, old) in &before.files {
+        match after.files.get(path) {
+            None => changes.push(Change::Removed { path: path.clone() }),
+            Some(new) if new.sha256 != old.sha256 => changes.push(Change::Content {
+                path: path.clone(),
+                before: old.sha256.clone(),
+                after: new.sha256.clone(),
+            }),
+            Some(new) => {
+                let fields: Vec<&'static str> = [
+                    ("mode", old.mode != new.mode),
+                    ("uid", old.uid != new.uid),
+                    ("gid", old.gid != new.gid),
+                    ("inode", old.inode != new.inode),
+                    ("mtime", old.mtime != new.mtime),
+                ]
+                .into_iter()
+                .filter_map(|(name, changed)| changed.then_some(name))
+                .collect();
+                if !fields.is_empty() {
+                    changes.push(Change::Metadata { path: path.clone(), fields });
+                }
+            }
+        }
+    }
+    for path in after.files.keys().filter(|p| !before.files.contains_key(*p)) {
+        changes.push(Change::Added { path: path.clone() });
+    }
+    changes.sort_by(|a, b| change_path(a).cmp(change_path(b)));
+    changes
+}
+
+fn change_path(c: &Change) -> &Path {
+    match c {
+        Change::Added { path }
+        | Change::Removed { path }
+        | Change::Content { path, .. }
+        | Change::Metadata { path, .. } => path,
+    }
+}
+
+/// Writes a baseline atomically.
+pub fn save(baseline: &Baseline, path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_vec(baseline)?)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Reads a baseline.
+pub fn load(path: &Path) -> Result<Baseline> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {} (run `fim init` first)", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| format!("{} is not a baseline", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn reports_every_kind_of_change() {
+        let dir = std::env::temp_dir().join(format!("hidsd-fim-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("skip")).unwrap();
+        for name in ["same", "content", "meta", "gone"] {
+            std::fs::write(dir.join(name), name).unwrap();
+        }
+        std::fs::write(dir.join("skip/x"), "x").unwrap();
+        std::os::unix::fs::symlink("same", dir.join("link")).unwrap();
+        let roots = [dir.clone()];
+        let exclude = [dir.join("skip")];
+        let before = build(&list_files(&roots, &exclude), 2);
+        assert_eq!(before.files.len(), 5);
+
+        std::fs::write(dir.join("content"), "changed").unwrap();
+        std::fs::set_permissions(dir.join("meta"), std::fs::Permissions::from_mode(0o4755)).unwrap();
+        std::fs::remove_file(dir.join("gone")).unwrap();
+        std::fs::write(dir.join("new"), "new").unwrap();
+        std::fs::remove_file(dir.join("link")).unwrap();
+        std::os::unix::fs::symlink("content", dir.join("link")).unwrap();
+        let after = build(&list_files(&roots, &exclude), 3);
+        let changes = compare(&before, &after);
+        let summary: Vec<String> = changes
+            .iter()
+            .map(|c| match c {
+                Change::Added { path } => format!("added {}", path.file_name().unwrap().to_string_lossy()),
+                Change::Removed { path } => format!("removed {}", path.file_name().unwrap().to_string_lossy()),
+                Change::Content { path, .. } => format!("content {}", path.file_name().unwrap().to_string_lossy()),
+                Change::Metadata { path, fields } => {
+                    format!("metadata {} {:?}", path.file_name().unwrap().to_string_lossy(), fields)
+                }
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            ["content content", "removed gone", "content link", "metadata meta [\"mode\"]", "added new"]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
