@@ -10,7 +10,7 @@ use crate::event::{Event, SourceKind};
 use crate::response::nft::Nft;
 use crate::rules::{self, engine::Engine};
 use crate::sinks::{alerts, learning::JsonLines};
-use crate::sources::{file::Follower, file::Position, kmsg, rampart};
+use crate::sources::{file::Follower, file::Position, journal, kmsg, rampart};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -127,6 +127,16 @@ fn save_offsets(config: &Config, followers: &[Follower]) -> Result<()> {
     Ok(())
 }
 
+fn save_cursor(path: &Path, cursor: Option<&str>) -> Result<()> {
+    if let Some(cursor) = cursor {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, cursor)?;
+    }
+    Ok(())
+}
+
 /// Seconds since the epoch at boot (for kernel timestamps).
 fn boot_time() -> i64 {
     let uptime: f64 = std::fs::read_to_string("/proc/uptime")
@@ -161,6 +171,26 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     }
     let mut kmsg_stats = kmsg::KmsgStats::default();
     let mut rampart_events = open_nonblocking(&config.rampart_events);
+    let cursor_path = config.state_dir.join("journal.cursor");
+    let mut journal_cursor = std::fs::read_to_string(&cursor_path).ok();
+    let (journal_tx, journal_rx) = std::sync::mpsc::channel();
+    let mut journal_child = if config.journal {
+        match journal::spawn(journal_cursor.clone(), opts.once, journal_tx) {
+            Ok(child) => Some(child),
+            Err(e) => {
+                eprintln!("rampart-hidsd: journal not read: {e}");
+                None
+            }
+        }
+    } else {
+        drop(journal_tx);
+        None
+    };
+    if opts.once {
+        if let Some(child) = journal_child.as_mut() {
+            let _ = child.wait();
+        }
+    }
     let mut rampart_decoder = rampart::Decoder::default();
     let mut last_save = Instant::now();
     eprintln!(
@@ -197,6 +227,10 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                 }
             }
         }
+        while let Ok((ev, cursor)) = journal_rx.try_recv() {
+            pipeline.handle(&ev);
+            journal_cursor = Some(cursor);
+        }
         if let Some(r) = rampart_events.as_mut() {
             while let Ok(n) = r.read(&mut buf) {
                 if n == 0 {
@@ -228,11 +262,21 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         }
         if last_save.elapsed() > Duration::from_secs(5) {
             save_offsets(&config, &followers)?;
+            save_cursor(&cursor_path, journal_cursor.as_deref())?;
             last_save = Instant::now();
         }
         std::thread::sleep(Duration::from_millis(250));
     }
+    if let Some(mut child) = journal_child {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    while let Ok((ev, cursor)) = journal_rx.try_recv() {
+        pipeline.handle(&ev);
+        journal_cursor = Some(cursor);
+    }
     save_offsets(&config, &followers)?;
+    save_cursor(&cursor_path, journal_cursor.as_deref())?;
     for f in &followers {
         let s = &f.stats;
         eprintln!(

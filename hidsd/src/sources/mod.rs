@@ -2,5 +2,6 @@
 //! Each turns raw input into [`crate::event::Event`]s and counts what it skipped.
 
 pub mod file;
+pub mod journal;
 pub mod kmsg;
 pub mod rampart;
