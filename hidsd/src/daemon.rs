@@ -74,9 +74,10 @@ impl Pipeline {
                 eprintln!("rampart-hidsd: learning log: {e:#}");
             }
         }
-        for alert in self.engine.process(event) {
-            if alert.level >= self.config.min_level {
-                let line = alerts::to_ecs(&alert, &self.host).to_string();
+        for m in self.engine.process(event) {
+            let rule = self.engine.rule(&m);
+            if rule.level > 0 && rule.level >= self.config.min_level {
+                let line = alerts::to_ecs(rule, &m, event, &self.host).to_string();
                 if self.foreground {
                     println!("{line}");
                 }
@@ -84,8 +85,9 @@ impl Pipeline {
                     eprintln!("rampart-hidsd: alerts file: {e:#}");
                 }
             }
-            if let Some(ip) = alert.block {
-                self.block(ip, alert.rule_id);
+            if let Some(ip) = m.block {
+                let id = rule.id;
+                self.block(ip, id);
             }
         }
     }

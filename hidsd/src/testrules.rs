@@ -64,10 +64,11 @@ pub fn run(path: &Path, rules: Vec<Rule>, mut on_match: impl FnMut(u32, &str)) -
         }
     };
     for_each_event(&mut BufReader::with_capacity(1 << 20, file), &origin, year, &mut stats, |event| {
-        for alert in engine.process(&event) {
-            count(alert.rule_id, alert.level, &alert.description, alert.fields.get("srcip"));
-            if !alert.composite {
-                on_match(alert.rule_id, &event.raw);
+        for m in engine.process(&event) {
+            let rule = engine.rule(&m);
+            count(rule.id, rule.level, &rule.description, m.fields.get("srcip"));
+            if !m.composite {
+                on_match(rule.id, &event.raw);
             }
         }
     })?;

@@ -5,25 +5,17 @@ use crate::event::Event;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 
-/// A rule that fired.
+/// A rule that fired on an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alert {
-    /// Rule id.
-    pub rule_id: u32,
-    /// Alert level.
-    pub level: u8,
-    /// Rule description.
-    pub description: String,
-    /// Rule groups.
-    pub groups: Vec<String>,
+pub struct Match {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
     /// Fields of the (last) matching event.
     pub fields: BTreeMap<String, String>,
     /// Address to block, when the rule responds and the address is valid.
     pub block: Option<IpAddr>,
     /// Whether a composite rule fired (else it is the base rule match).
     pub composite: bool,
-    /// The event that completed the match.
-    pub event: Event,
 }
 
 /// Most per-key windows kept at once; older ones are pruned first.
@@ -46,9 +38,14 @@ impl Engine {
         &self.rules
     }
 
-    /// The first base rule that matches `event`, with the fields it decoded.
-    pub fn match_base(&self, event: &Event) -> Option<(&Rule, BTreeMap<String, String>)> {
-        self.rules.iter().find_map(|rule| {
+    /// The rule a match refers to.
+    pub fn rule(&self, m: &Match) -> &Rule {
+        &self.rules[m.rule]
+    }
+
+    /// The first base rule that matches `event` (its index), with the fields it decoded.
+    pub fn match_base(&self, event: &Event) -> Option<(usize, BTreeMap<String, String>)> {
+        self.rules.iter().enumerate().find_map(|(index, rule)| {
             let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { return None };
             if source.is_some_and(|s| s != event.source) || program.as_ref().is_some_and(|p| *p != event.program) {
                 return None;
@@ -69,18 +66,17 @@ impl Engine {
             if decoded.get("srcip").is_some_and(|ip| ip.parse::<IpAddr>().is_err()) {
                 decoded.remove("srcip");
             }
-            Some((rule, decoded))
+            Some((index, decoded))
         })
     }
 
     /// Runs `event` through the rules: the base rule match first (level 0 included:
     /// sinks decide what to show), then every composite rule it completed.
-    pub fn process(&mut self, event: &Event) -> Vec<Alert> {
-        let Some((rule, fields)) = self.match_base(event) else { return Vec::new() };
-        let groups = rule.groups.clone();
-        let mut alerts = vec![alert(rule, &fields, event, false)];
+    pub fn process(&mut self, event: &Event) -> Vec<Match> {
+        let Some((base, fields)) = self.match_base(event) else { return Vec::new() };
+        let groups = &self.rules[base].groups;
         let mut fired = Vec::new();
-        for composite in &self.rules {
+        for (index, composite) in self.rules.iter().enumerate() {
             let Matcher::Composite { group, frequency, timeframe, same_field } = &composite.matcher else { continue };
             if !groups.contains(group) {
                 continue;
@@ -100,18 +96,19 @@ impl Engine {
             window.push_back(event.time);
             if window.len() >= *frequency as usize {
                 window.clear();
-                fired.push(composite.id);
-            }
-        }
-        for id in fired {
-            if let Some(rule) = self.rules.iter().find(|r| r.id == id) {
-                alerts.push(alert(rule, &fields, event, true));
+                let block = composite.block.then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten();
+                fired.push(Match { rule: index, fields: BTreeMap::new(), block, composite: true });
             }
         }
         if self.windows.len() > MAX_WINDOWS {
             self.prune(event.time);
         }
-        alerts
+        for m in &mut fired {
+            m.fields = fields.clone();
+        }
+        let mut matches = vec![Match { rule: base, fields, block: None, composite: false }];
+        matches.extend(fired);
+        matches
     }
 
     /// Drops windows with nothing newer than the longest timeframe before `now`.
@@ -130,19 +127,6 @@ impl Engine {
         if self.windows.len() > MAX_WINDOWS {
             self.windows.clear();
         }
-    }
-}
-
-fn alert(rule: &Rule, fields: &BTreeMap<String, String>, event: &Event, composite: bool) -> Alert {
-    Alert {
-        rule_id: rule.id,
-        level: rule.level,
-        description: rule.description.clone(),
-        groups: rule.groups.clone(),
-        fields: fields.clone(),
-        block: (composite && rule.block).then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten(),
-        composite,
-        event: event.clone(),
     }
 }
 
@@ -174,7 +158,7 @@ mod tests {
         let mut blocks = Vec::new();
         for i in 0..5 {
             let ev = sshd(&format!("Failed password for root from 203.0.113.7 port {} ssh2", 40000 + i), 100 + i);
-            blocks.extend(e.process(&ev).into_iter().filter_map(|a| a.block));
+            blocks.extend(e.process(&ev).into_iter().filter_map(|m| m.block));
         }
         assert_eq!(blocks, ["203.0.113.7".parse::<IpAddr>().unwrap()]);
     }
@@ -218,9 +202,9 @@ mod tests {
         ev.program = "rampart".into();
         ev.fields.insert("decision".into(), "deny".into());
         ev.fields.insert("exe".into(), "/bin/dd".into());
-        let alerts = e.process(&ev);
-        assert_eq!(alerts.len(), 1);
-        assert!(!alerts[0].composite);
-        assert_eq!(alerts[0].rule_id, 5601);
+        let matches = e.process(&ev);
+        assert_eq!(matches.len(), 1);
+        assert!(!matches[0].composite);
+        assert_eq!(e.rule(&matches[0]).id, 5601);
     }
 }

@@ -1,6 +1,8 @@
 //! Alerts as JSON lines with Elastic Common Schema field names.
 
-use crate::rules::engine::Alert;
+use crate::event::Event;
+use crate::rules::engine::Match;
+use crate::rules::Rule;
 use serde_json::{json, Map, Value};
 
 /// RFC 3339 UTC timestamp of a Unix time.
@@ -26,39 +28,39 @@ fn days_from_year(year: i64) -> i64 {
     365 * (year - 1970) + (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400)
 }
 
-/// The ECS document of an alert.
-pub fn to_ecs(alert: &Alert, host: &str) -> Value {
-    let f = &alert.fields;
+/// The ECS document of an alert: `rule` matched (`m`) on `event`.
+pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str) -> Value {
+    let f = &m.fields;
     let mut doc = Map::new();
-    doc.insert("@timestamp".into(), json!(rfc3339(alert.event.time)));
+    doc.insert("@timestamp".into(), json!(rfc3339(event.time)));
     doc.insert(
         "event".into(),
         json!({
             "kind": "alert",
             "module": "rampart-hidsd",
-            "dataset": format!("rampart-hidsd.{}", alert.event.program),
-            "severity": alert.level,
-            "original": alert.event.raw,
+            "dataset": format!("rampart-hidsd.{}", event.program),
+            "severity": rule.level,
+            "original": event.raw,
         }),
     );
     doc.insert(
         "rule".into(),
-        json!({ "id": alert.rule_id.to_string(), "description": alert.description, "category": alert.groups }),
+        json!({ "id": rule.id.to_string(), "description": rule.description, "category": rule.groups }),
     );
     doc.insert("host".into(), json!({ "hostname": host }));
-    doc.insert("log".into(), json!({ "file": { "path": alert.event.origin } }));
-    doc.insert("process".into(), json!({ "name": alert.event.program }));
+    doc.insert("log".into(), json!({ "file": { "path": event.origin } }));
+    doc.insert("process".into(), json!({ "name": event.program }));
     if let Some(ip) = f.get("srcip") {
         doc.insert("source".into(), json!({ "ip": ip }));
     }
     if let Some(user) = f.get("user") {
         doc.insert("user".into(), json!({ "name": user }));
     }
-    if let Some(ip) = alert.block {
+    if let Some(ip) = m.block {
         doc.insert("rampart".into(), json!({ "response": { "action": "block", "address": ip.to_string() } }));
     }
     doc.insert("labels".into(), json!(f));
-    doc.insert("message".into(), json!(alert.description));
+    doc.insert("message".into(), json!(rule.description));
     Value::Object(doc)
 }
 
