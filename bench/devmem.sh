@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rampart_devmem overhead benchmark: boots the patched and vanilla kernels with the
-# `bench` guest suite and records, per kernel, the median ns/op of open+close,
-# fork+wait and fork+exec+wait with the module unloaded, loaded with its native hooks,
+# `bench` guest suite and records, per kernel, the ns/op of open+close,
+# fork+wait and fork+exec+wait (fastest of 9 interleaved rounds) with the module unloaded, loaded with its native hooks,
 # and (patched kernel) loaded with the kretprobe fallback, as ratios to unloaded, all
 # from the same boot. Writes bench/results/devmem.md.
 #   bench/devmem.sh            (after `rampart build` of both variants)
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 rampart=${RAMPART:-target/release/rampart}
 out=bench/results/devmem.md
 {
-	echo "# rampart_devmem overhead (guest under QEMU TCG, medians of 5 interleaved rounds)"
+	echo "# rampart_devmem overhead (guest under QEMU TCG, fastest of 9 interleaved rounds)"
 	echo
 	echo "Recorded $(date -u +%Y-%m-%d) with \`bench/devmem.sh\`; ratios are to the unloaded baseline of the same boot."
 	echo
