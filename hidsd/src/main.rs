@@ -159,10 +159,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::TestRules { logfile, json, lines } => {
             let config = config::Config::load(&cli.config)?;
             let rules = rules::load(Some(&config.rules_dir))?;
-            let report = testrules::run(&logfile, rules, |id, line| {
-                if lines {
-                    out(&format!("rule {id}: {line}\n"));
-                }
+            let report = testrules::run(&logfile, rules, lines, |id, line| {
+                out(&format!("rule {id}: {line}\n"));
             })?;
             if json {
                 out(&format!("{}\n", serde_json::to_string(&report)?));

@@ -74,6 +74,13 @@ impl Engine {
     /// sinks decide what to show), then every composite rule it completed.
     pub fn process(&mut self, event: &Event) -> Vec<Match> {
         let Some((base, fields)) = self.match_base(event) else { return Vec::new() };
+        self.correlate(base, fields, event.time)
+    }
+
+    /// Counts a base match (rule index `base`, its `fields`, at `time`) for the
+    /// composite rules; returns the base match followed by every composite it completed.
+    /// Calls must come in event order.
+    pub fn correlate(&mut self, base: usize, fields: BTreeMap<String, String>, time: i64) -> Vec<Match> {
         let groups = &self.rules[base].groups;
         let mut fired = Vec::new();
         for (index, composite) in self.rules.iter().enumerate() {
@@ -89,11 +96,11 @@ impl Engine {
                 None => String::new(),
             };
             let window = self.windows.entry((composite.id, key)).or_default();
-            let horizon = event.time - i64::try_from(*timeframe).unwrap_or(i64::MAX);
+            let horizon = time - i64::try_from(*timeframe).unwrap_or(i64::MAX);
             while window.front().is_some_and(|&t| t <= horizon) {
                 window.pop_front();
             }
-            window.push_back(event.time);
+            window.push_back(time);
             if window.len() >= *frequency as usize {
                 window.clear();
                 let block = composite.block.then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten();
@@ -101,7 +108,7 @@ impl Engine {
             }
         }
         if self.windows.len() > MAX_WINDOWS {
-            self.prune(event.time);
+            self.prune(time);
         }
         for m in &mut fired {
             m.fields = fields.clone();
