@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Log analysis benchmark: rampart-hidsd test-rules vs fail2ban-regex (Debian's
+# fail2ban, sshd filter) on the same generated 1M-line sshd log. Both must find the
+# same offending addresses; reports lines/s of each and the ratio.
+# Writes bench/results/hidsd-logs.md.   Usage: bench/hidsd-logs.sh [LINES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines=${1:-1000000}
+command -v fail2ban-regex >/dev/null || apt-get install -y -q fail2ban >/dev/null
+cargo build -q --release -p rampart-hidsd
+hidsd=target/release/rampart-hidsd
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 bench/gen-sshd-log.py "$lines" "$work/auth.log"
+: > "$work/empty.toml"
+
+t0=$(date +%s.%N)
+"$hidsd" --config "$work/empty.toml" test-rules "$work/auth.log" --json > "$work/hidsd.json"
+t1=$(date +%s.%N)
+fail2ban-regex -o ip "$work/auth.log" /etc/fail2ban/filter.d/sshd.conf > "$work/f2b.txt"
+t2=$(date +%s.%N)
+
+python3 - "$work" "$lines" "$t0" "$t1" "$t2" > bench/results/hidsd-logs.md <<'PY'
+import json, sys, platform, subprocess
+work, lines, t0, t1, t2 = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
+report = json.load(open(f"{work}/hidsd.json"))
+failure_rules = {5710, 5716, 5718, 5719}
+ours = set()
+for r in report["rules"]:
+    if r["id"] in failure_rules:
+        ours |= set(r["sources"])
+theirs = {l.strip() for l in open(f"{work}/f2b.txt") if l.strip() and not l.startswith(("Running", "Use"))}
+ours_s, theirs_s = t1 - t0, t2 - t1
+version = subprocess.run(["fail2ban-regex", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+print("# Log analysis: rampart-hidsd test-rules vs fail2ban-regex (sshd filter)\n")
+print(f"Recorded with `bench/hidsd-logs.sh {lines}` on {platform.node() and 'the build machine'} "
+      f"({subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores); {version}.\n")
+print("| tool | seconds | lines/s |")
+print("| --- | --- | --- |")
+print(f"| rampart-hidsd test-rules --json | {ours_s:.2f} | {lines/ours_s:,.0f} |")
+print(f"| fail2ban-regex -o ip | {theirs_s:.2f} | {lines/theirs_s:,.0f} |")
+print(f"\nrampart-hidsd is **{theirs_s/ours_s:.1f}x** fail2ban-regex.\n")
+print(f"Offending addresses: rampart-hidsd {len(ours)}, fail2ban {len(theirs)}, "
+      f"only rampart-hidsd {len(ours - theirs)}, only fail2ban {len(theirs - ours)}.")
+if ours != theirs:
+    print("\nDifferences:", sorted(ours ^ theirs)[:20])
+PY
+cat bench/results/hidsd-logs.md
