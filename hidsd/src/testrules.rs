@@ -175,7 +175,14 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("auth.log");
         let text: String = (0..300)
-            .map(|i| format!("Nov 28 02:{:02}:{:02} h sshd[1]: Failed password for root from 192.0.2.{} port 22 ssh2\n", i / 60, i % 60, i % 7))
+            .map(|i| {
+                format!(
+                    "Nov 28 02:{:02}:{:02} h sshd[1]: Failed password for root from 192.0.2.{} port 22 ssh2\n",
+                    i / 60,
+                    i % 60,
+                    i % 7
+                )
+            })
             .collect();
         std::fs::write(&path, text).unwrap();
         let report = run(&path, crate::rules::load(None).unwrap(), false, |_, _| {}).unwrap();
