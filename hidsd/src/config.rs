@@ -50,6 +50,10 @@ pub struct Fim {
     pub database: PathBuf,
     /// Hashing threads (0: one per CPU).
     pub threads: usize,
+    /// Directories watched in realtime by the daemon (inotify) against the baseline.
+    pub realtime: Vec<PathBuf>,
+    /// While this file exists, changes go into the baseline without alerts.
+    pub maintenance_flag: PathBuf,
 }
 
 impl Default for Fim {
@@ -59,6 +63,8 @@ impl Default for Fim {
             exclude: ["/etc/mtab", "/etc/ld.so.cache", "/etc/adjtime"].map(PathBuf::from).to_vec(),
             database: PathBuf::from("/var/lib/rampart-hidsd/fim.json"),
             threads: 0,
+            realtime: vec![PathBuf::from("/etc")],
+            maintenance_flag: PathBuf::from("/run/rampart-hidsd/maintenance"),
         }
     }
 }

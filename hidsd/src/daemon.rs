@@ -194,6 +194,20 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         }
     }
     let mut rampart_decoder = rampart::Decoder::default();
+    let mut fim_monitor = if config.fim.realtime.is_empty() {
+        None
+    } else {
+        match crate::fim::Monitor::open(&config.fim) {
+            Ok(m) => {
+                eprintln!("rampart-hidsd: fim: watching {} directories in realtime", m.watched());
+                Some(m)
+            }
+            Err(e) => {
+                eprintln!("rampart-hidsd: realtime integrity monitoring off: {e:#}");
+                None
+            }
+        }
+    };
     let mut last_save = Instant::now();
     eprintln!(
         "rampart-hidsd: {} rules; following {} files{}{}",
@@ -233,6 +247,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             pipeline.handle(&ev);
             journal_cursor = Some(cursor);
         }
+        if let Some(m) = fim_monitor.as_mut() {
+            for ev in m.poll() {
+                pipeline.handle(&ev);
+            }
+        }
         if let Some(r) = rampart_events.as_mut() {
             while let Ok(n) = r.read(&mut buf) {
                 if n == 0 {
@@ -265,6 +284,9 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         if last_save.elapsed() > Duration::from_secs(5) {
             save_offsets(&config, &followers)?;
             save_cursor(&cursor_path, journal_cursor.as_deref())?;
+            if let Some(m) = fim_monitor.as_mut() {
+                m.save_if_dirty()?;
+            }
             last_save = Instant::now();
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -279,6 +301,12 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     }
     save_offsets(&config, &followers)?;
     save_cursor(&cursor_path, journal_cursor.as_deref())?;
+    if let Some(m) = fim_monitor.as_mut() {
+        m.save_if_dirty()?;
+        if m.accepted_in_maintenance > 0 {
+            eprintln!("rampart-hidsd: fim: {} changes accepted during maintenance", m.accepted_in_maintenance);
+        }
+    }
     for f in &followers {
         let s = &f.stats;
         eprintln!(

@@ -12,6 +12,8 @@ pub enum SourceKind {
     Kmsg,
     /// rampart's kernel event channel.
     Rampart,
+    /// File integrity monitoring.
+    Fim,
 }
 
 /// One input record after decoding.

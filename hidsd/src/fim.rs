@@ -151,47 +151,137 @@ pub fn build(files: &[PathBuf], threads: usize) -> Baseline {
     results.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Differences from `before` to `after`, in path order.
-pub fn compare(before: &Baseline, after: &Baseline) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for (path, old) in &before.files {
-        match after.files.get(path) {
-            None => changes.push(Change::Removed { path: path.clone() }),
-            Some(new) if new.sha256 != old.sha256 => changes.push(Change::Content {
-                path: path.clone(),
-                before: old.sha256.clone(),
-                after: new.sha256.clone(),
-            }),
-            Some(new) => {
-                let fields: Vec<&'static str> = [
-                    ("mode", old.mode != new.mode),
-                    ("uid", old.uid != new.uid),
-                    ("gid", old.gid != new.gid),
-                    ("inode", old.inode != new.inode),
-                    ("mtime", old.mtime != new.mtime),
-                ]
-                .into_iter()
-                .filter_map(|(name, changed)| changed.then_some(name))
-                .collect();
-                if !fields.is_empty() {
-                    changes.push(Change::Metadata { path: path.clone(), fields });
-                }
-            }
+/// The change from `old` to `new` for one path, if any.
+pub fn diff(path: &Path, old: Option<&Entry>, new: Option<&Entry>) -> Option<Change> {
+    let path = path.to_path_buf();
+    match (old, new) {
+        (None, None) => None,
+        (None, Some(_)) => Some(Change::Added { path }),
+        (Some(_), None) => Some(Change::Removed { path }),
+        (Some(old), Some(new)) if new.sha256 != old.sha256 => {
+            Some(Change::Content { path, before: old.sha256.clone(), after: new.sha256.clone() })
+        }
+        (Some(old), Some(new)) => {
+            let fields: Vec<&'static str> = [
+                ("mode", old.mode != new.mode),
+                ("uid", old.uid != new.uid),
+                ("gid", old.gid != new.gid),
+                ("inode", old.inode != new.inode),
+                ("mtime", old.mtime != new.mtime),
+            ]
+            .into_iter()
+            .filter_map(|(name, changed)| changed.then_some(name))
+            .collect();
+            (!fields.is_empty()).then_some(Change::Metadata { path, fields })
         }
     }
-    for path in after.files.keys().filter(|p| !before.files.contains_key(*p)) {
-        changes.push(Change::Added { path: path.clone() });
-    }
-    changes.sort_by(|a, b| change_path(a).cmp(change_path(b)));
-    changes
 }
 
-fn change_path(c: &Change) -> &Path {
-    match c {
-        Change::Added { path }
-        | Change::Removed { path }
-        | Change::Content { path, .. }
-        | Change::Metadata { path, .. } => path,
+/// Differences from `before` to `after`, in path order.
+pub fn compare(before: &Baseline, after: &Baseline) -> Vec<Change> {
+    let mut paths: Vec<&PathBuf> = before.files.keys().chain(after.files.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths.into_iter().filter_map(|p| diff(p, before.files.get(p), after.files.get(p))).collect()
+}
+
+/// Realtime monitoring: inotify events re-check single files against the baseline.
+/// A change raises one event and becomes the new baseline entry (so it is reported
+/// once). While the maintenance flag file exists, changes are taken into the baseline
+/// without events (and counted): a planned update does not bury real alerts.
+pub struct Monitor {
+    baseline: Baseline,
+    database: PathBuf,
+    roots: Vec<PathBuf>,
+    exclude: Vec<PathBuf>,
+    watcher: crate::sources::inotify::Watcher,
+    maintenance_flag: PathBuf,
+    dirty: bool,
+    buf: Vec<u8>,
+    /// Changes accepted silently during maintenance.
+    pub accepted_in_maintenance: u64,
+}
+
+impl Monitor {
+    /// Starts watching `realtime` directories against the baseline in `database`.
+    pub fn open(config: &crate::config::Fim) -> Result<Self> {
+        let baseline = load(&config.database)?;
+        let watcher = crate::sources::inotify::Watcher::new(&config.realtime, &config.exclude)
+            .context("starting inotify watches")?;
+        Ok(Self {
+            baseline,
+            database: config.database.clone(),
+            roots: config.paths.clone(),
+            exclude: config.exclude.clone(),
+            watcher,
+            maintenance_flag: config.maintenance_flag.clone(),
+            dirty: false,
+            buf: vec![0u8; 1 << 20],
+            accepted_in_maintenance: 0,
+        })
+    }
+
+    /// Directories watched.
+    pub fn watched(&self) -> usize {
+        self.watcher.watched()
+    }
+
+    /// Changes since the last poll, as events for the rules.
+    pub fn poll(&mut self) -> Vec<crate::event::Event> {
+        let maintenance = self.maintenance_flag.exists();
+        let mut events = Vec::new();
+        for path in self.watcher.poll() {
+            let covered =
+                self.roots.iter().any(|r| path.starts_with(r)) && !self.exclude.iter().any(|x| path.starts_with(x));
+            if !covered {
+                continue;
+            }
+            let new = entry_of(&path, &mut self.buf).ok();
+            let Some(change) = diff(&path, self.baseline.files.get(&path), new.as_ref()) else { continue };
+            match new {
+                Some(entry) => self.baseline.files.insert(path.clone(), entry),
+                None => self.baseline.files.remove(&path),
+            };
+            self.dirty = true;
+            if maintenance {
+                self.accepted_in_maintenance += 1;
+                continue;
+            }
+            events.push(change_event(&change));
+        }
+        events
+    }
+
+    /// Writes the baseline when changes were taken into it.
+    pub fn save_if_dirty(&mut self) -> Result<()> {
+        if self.dirty {
+            save(&self.baseline, &self.database)?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+}
+
+/// The event the rules see for a change.
+pub fn change_event(change: &Change) -> crate::event::Event {
+    let (kind, path, detail) = match change {
+        Change::Added { path } => ("added", path, String::new()),
+        Change::Removed { path } => ("removed", path, String::new()),
+        Change::Content { path, before, after } => ("content", path, format!(" sha256 {before} -> {after}")),
+        Change::Metadata { path, fields } => ("metadata", path, format!(" {}", fields.join(","))),
+    };
+    let message = format!("{kind} {}{detail}", path.display());
+    let mut fields = BTreeMap::new();
+    fields.insert("change".to_string(), kind.to_string());
+    fields.insert("path".to_string(), path.display().to_string());
+    crate::event::Event {
+        source: crate::event::SourceKind::Fim,
+        origin: "fim".into(),
+        time: crate::logline::now(),
+        program: "fim".into(),
+        message: message.clone(),
+        fields,
+        raw: message,
     }
 }
 

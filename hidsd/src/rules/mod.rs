@@ -16,11 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Rule files shipped with rampart-hidsd, in load order.
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 5] = [
     ("sshd.toml", include_str!("../../rules/sshd.toml")),
     ("sudo.toml", include_str!("../../rules/sudo.toml")),
     ("kernel.toml", include_str!("../../rules/kernel.toml")),
     ("rampart.toml", include_str!("../../rules/rampart.toml")),
+    ("fim.toml", include_str!("../../rules/fim.toml")),
 ];
 
 #[derive(Debug, Deserialize)]
