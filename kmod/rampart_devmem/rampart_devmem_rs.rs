@@ -85,13 +85,13 @@ pub extern "C" fn rampart_devmem_target(major: u32, minor: u32) -> u8 {
 
 /// Decides one access (called from `hooks.c` in hook context: does not sleep).
 #[no_mangle]
-pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const u8, exe_len: usize) -> u8 {
+pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const core::ffi::c_char, exe_len: usize) -> u8 {
     let (Some(state), Some(_)) = (state(), target_from_code(target)) else { return 0 };
     let exe = if exe.is_null() {
         &[][..]
     } else {
         // SAFETY: `hooks.c` passes the subject's NUL-terminated path and its strlen.
-        unsafe { core::slice::from_raw_parts(exe, exe_len) }
+        unsafe { core::slice::from_raw_parts(exe.cast::<u8>(), exe_len) }
     };
     let mode = Mode::from_raw(state.mode.load(Ordering::Relaxed));
     let verdict = devmem::decide(mode, &state.allow.lock(), exe);
@@ -127,21 +127,21 @@ pub extern "C" fn rampart_devmem_reason(target: u8) -> *const core::ffi::c_char 
 }
 
 /// Settings files (numbered as in `shim.h`).
-const SETTING_MODE: u8 = 0;
-const SETTING_ALLOW: u8 = 1;
-const SETTING_LOCK: u8 = 2;
-const SETTING_STATS: u8 = 3;
+const SETTING_MODE: i32 = 0;
+const SETTING_ALLOW: i32 = 1;
+const SETTING_LOCK: i32 = 2;
+const SETTING_STATS: i32 = 3;
 
-/// Applies a settings write (called from `config_fs.c`, process context).
+/// Applies a settings write (called through rampart_core's settings files, process context).
 /// Returns 0, 1 when this write locked the settings, or a negative errno.
 #[no_mangle]
-pub extern "C" fn rampart_devmem_store(setting: u8, buf: *const u8, len: usize) -> core::ffi::c_int {
+pub extern "C" fn rampart_devmem_store(setting: i32, buf: *const core::ffi::c_char, len: usize) -> core::ffi::c_int {
     let Some(state) = state() else { return ENODEV.to_errno() };
     if buf.is_null() {
         return EINVAL.to_errno();
     }
-    // SAFETY: `config_fs.c` passes a kernel copy of the written bytes and its length.
-    let text = unsafe { core::slice::from_raw_parts(buf, len) };
+    // SAFETY: rampart_core passes a kernel copy of the written bytes and its length.
+    let text = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
     if state.locked.load(Ordering::Acquire) {
         return EPERM.to_errno();
     }
@@ -192,15 +192,15 @@ impl Write for Text<'_> {
     }
 }
 
-/// Shows a setting (called from `config_fs.c`); returns the bytes written.
+/// Shows a setting (called through rampart_core's settings files); returns the bytes written.
 #[no_mangle]
-pub extern "C" fn rampart_devmem_show(setting: u8, buf: *mut u8, cap: usize) -> usize {
+pub extern "C" fn rampart_devmem_show(setting: i32, buf: *mut core::ffi::c_char, cap: usize) -> usize {
     let Some(state) = state() else { return 0 };
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: `config_fs.c` passes a kernel buffer of `cap` bytes it owns.
-    let mut out = Text { buf: unsafe { core::slice::from_raw_parts_mut(buf, cap) }, len: 0 };
+    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    let mut out = Text { buf: unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) }, len: 0 };
     let _ = match setting {
         SETTING_MODE => writeln!(out, "{}", Mode::from_raw(state.mode.load(Ordering::Relaxed)).name()),
         SETTING_ALLOW => {

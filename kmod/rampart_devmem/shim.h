@@ -30,18 +30,19 @@ void rampart_devmem_fs_exit(void);
 
 /* Rust, called from C. */
 u8 rampart_devmem_target(u32 major, u32 minor);
-u8 rampart_devmem_decide(u8 target, const u8 *exe, size_t exe_len);
+u8 rampart_devmem_decide(u8 target, const char *exe, size_t exe_len);
 const char *rampart_devmem_object(u8 target);
 const char *rampart_devmem_reason(u8 target);
-/* Settings: a store returns 0 or a negative errno, a show the bytes written. */
-int rampart_devmem_store(u8 setting, const u8 *buf, size_t len);
-size_t rampart_devmem_show(u8 setting, u8 *buf, size_t cap);
+/* Settings: a store returns 0, 1 when it locked, or a negative errno; a show the bytes written. */
+int rampart_devmem_store(int setting, const char *buf, size_t len);
+size_t rampart_devmem_show(int setting, char *buf, size_t cap);
 
 /* Settings files, as numbered by Setting in rampart_devmem_rs.rs. */
 #define DEVMEM_SETTING_MODE 0
 #define DEVMEM_SETTING_ALLOW 1
 #define DEVMEM_SETTING_LOCK 2
 #define DEVMEM_SETTING_STATS 3
+#define DEVMEM_SETTING_HOOK_MODE 4
 
 /* C, between C files. */
 unsigned long rampart_devmem_probe_missed(void);

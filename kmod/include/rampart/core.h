@@ -7,6 +7,7 @@
 #ifndef RAMPART_CORE_H
 #define RAMPART_CORE_H
 
+#include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -57,3 +58,38 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 struct dentry *rampart_securityfs_dir(void);
 
 #endif /* RAMPART_CORE_H */
+
+/*
+ * Settings files of a rampart module, in /sys/kernel/security/rampart/<dir>/.
+ * rampart_core owns the file plumbing; the module supplies a table and two
+ * callbacks (usually into its Rust object). Open files pin the module that
+ * registered them, so callbacks never run after it is gone.
+ */
+struct rampart_setting {
+	const char *name;
+	umode_t mode;	/* 0444: read-only; writable ones are 0600 */
+	int id;		/* passed back to the callbacks */
+};
+
+#define RAMPART_SETTINGS_MAX 16
+
+struct rampart_settings {
+	const char *dir;
+	const struct rampart_setting *settings;
+	size_t count;
+	/* Writes at most @cap bytes of text into @buf; returns the length. */
+	size_t (*show)(int id, char *buf, size_t cap);
+	/*
+	 * Applies a write; returns 0, 1 when the write locked the settings
+	 * (rampart_core then pins the module until reboot), or a negative errno.
+	 */
+	int (*store)(int id, const char *buf, size_t len);
+	struct module *owner;
+	/* Private to rampart_core. */
+	struct file_operations fops;
+	struct dentry *dentry;
+	struct dentry *files[RAMPART_SETTINGS_MAX];
+};
+
+int rampart_settings_register(struct rampart_settings *s);
+void rampart_settings_unregister(struct rampart_settings *s);
