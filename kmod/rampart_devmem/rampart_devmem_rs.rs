@@ -18,10 +18,15 @@ use kernel::sync::SpinLock;
 mod mode;
 
 #[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/allowlist.rs"]
+mod allowlist;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
 #[path = "../common/src/devmem.rs"]
 mod devmem;
 
-use devmem::{Allowlist, AllowlistError, Target, Verdict};
+use allowlist::{Allowlist, AllowlistError};
+use devmem::{Target, Verdict};
 use mode::Mode;
 
 module! {

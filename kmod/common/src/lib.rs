@@ -6,6 +6,8 @@
 //! this crate, and userspace (rampart-hidsd) uses the event schema from here.
 #![no_std]
 
+pub mod allowlist;
 pub mod devmem;
 pub mod event;
 pub mod mode;
+pub mod ns;
