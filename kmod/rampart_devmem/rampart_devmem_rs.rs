@@ -25,7 +25,12 @@ mod allowlist;
 #[path = "../common/src/devmem.rs"]
 mod devmem;
 
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/text.rs"]
+mod text;
+
 use allowlist::{Allowlist, AllowlistError};
+use text::Text;
 use devmem::{Target, Verdict};
 use mode::Mode;
 
@@ -178,25 +183,6 @@ pub extern "C" fn rampart_devmem_store(setting: i32, buf: *const core::ffi::c_ch
     }
 }
 
-/// Writes formatted text into a byte buffer, cutting at its end.
-struct Text<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Write for Text<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        for &b in s.as_bytes() {
-            match self.buf.get_mut(self.len) {
-                Some(slot) => *slot = b,
-                None => return Err(core::fmt::Error),
-            }
-            self.len += 1;
-        }
-        Ok(())
-    }
-}
-
 /// Shows a setting (called through rampart_core's settings files); returns the bytes written.
 #[no_mangle]
 pub extern "C" fn rampart_devmem_show(setting: i32, buf: *mut core::ffi::c_char, cap: usize) -> usize {
@@ -205,7 +191,7 @@ pub extern "C" fn rampart_devmem_show(setting: i32, buf: *mut core::ffi::c_char,
         return 0;
     }
     // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
-    let mut out = Text { buf: unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) }, len: 0 };
+    let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let _ = match setting {
         SETTING_MODE => writeln!(out, "{}", Mode::from_raw(state.mode.load(Ordering::Relaxed)).name()),
         SETTING_ALLOW => {
@@ -226,7 +212,7 @@ pub extern "C" fn rampart_devmem_show(setting: i32, buf: *mut core::ffi::c_char,
         ),
         _ => Ok(()),
     };
-    out.len
+    out.len()
 }
 
 struct RampartDevmem {

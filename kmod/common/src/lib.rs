@@ -11,3 +11,4 @@ pub mod devmem;
 pub mod event;
 pub mod mode;
 pub mod ns;
+pub mod text;

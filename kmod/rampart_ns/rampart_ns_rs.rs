@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rampart_ns: denies unprivileged user namespaces (with allowlists of executables
+//! and uids for container runtimes) and hardens chroot in the manner of grsecurity's
+//! CHROOT_* options: no second chroot, mount, pivot_root, device nodes or
+//! setuid/setgid chmod inside a chroot, no fchdir back out, no signals or ptrace to
+//! processes outside. Each protection can be switched on its own.
+//!
+//! State and decisions live here (logic: `kmod/common/src/ns.rs`, host-tested); the
+//! C side gathers facts (`facts.c`), attaches hooks (`hooks.c`) and lists settings.
+
+use core::fmt::Write;
+use core::ptr;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicU8, Ordering};
+use kernel::prelude::*;
+use kernel::sync::SpinLock;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/mode.rs"]
+mod mode;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/allowlist.rs"]
+mod allowlist;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/ns.rs"]
+mod ns;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../common/src/text.rs"]
+mod text;
+
+use allowlist::{Allowlist, AllowlistError};
+use mode::Mode;
+use ns::{Protection, Toggles, UidList, Verdict};
+use text::Text;
+
+module! {
+    type: RampartNs,
+    name: "rampart_ns",
+    author: "rampart developers",
+    description: "rampart: unprivileged user namespace and chroot restrictions",
+    license: "GPL",
+}
+
+extern "C" {
+    fn rampart_ns_initial_mode() -> *const core::ffi::c_char;
+    fn rampart_ns_attach() -> core::ffi::c_int;
+    fn rampart_ns_detach();
+    fn rampart_ns_hook_mode() -> core::ffi::c_int;
+    fn rampart_ns_settings_init() -> core::ffi::c_int;
+    fn rampart_ns_settings_exit();
+}
+
+#[pin_data]
+struct State {
+    mode: AtomicU8,
+    toggles: AtomicU16,
+    locked: AtomicBool,
+    #[pin]
+    allow_exe: SpinLock<Allowlist>,
+    #[pin]
+    allow_uid: SpinLock<UidList>,
+    denied: AtomicU64,
+    audited: AtomicU64,
+    allowlisted: AtomicU64,
+}
+
+/// The live state while the module is loaded; null before init and after exit.
+static STATE: AtomicPtr<State> = AtomicPtr::new(ptr::null_mut());
+
+fn state() -> Option<&'static State> {
+    let state = STATE.load(Ordering::Acquire);
+    // SAFETY: a non-null STATE points into the pinned box owned by the module object.
+    // It is reset to null only after the hooks are detached (which waits for running
+    // handlers) and the settings files are removed (open files pin the module), so no
+    // caller still holds the reference when the box is dropped.
+    (!state.is_null()).then(|| unsafe { &*state })
+}
+
+fn count(state: &State, verdict: Verdict) -> u8 {
+    let (counter, code) = match verdict {
+        Verdict::Ignore => return 0,
+        Verdict::Allowlisted => (&state.allowlisted, 1),
+        Verdict::Audit => (&state.audited, 2),
+        Verdict::Deny => (&state.denied, 3),
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    code
+}
+
+fn current(state: &State) -> (Mode, Toggles) {
+    (Mode::from_raw(state.mode.load(Ordering::Relaxed)), Toggles::from_bits(state.toggles.load(Ordering::Relaxed)))
+}
+
+/// Decides a user-namespace creation (called from `hooks.c`; does not sleep).
+#[no_mangle]
+pub extern "C" fn rampart_ns_decide_userns(exe: *const core::ffi::c_char, exe_len: usize, uid: u32, privileged: bool) -> u8 {
+    let Some(state) = state() else { return 0 };
+    let exe = if exe.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: `hooks.c` passes the subject's NUL-terminated path and its strlen.
+        unsafe { core::slice::from_raw_parts(exe.cast::<u8>(), exe_len) }
+    };
+    let (mode, toggles) = current(state);
+    let verdict =
+        ns::decide_userns(mode, toggles, &state.allow_exe.lock(), &state.allow_uid.lock(), exe, uid, privileged);
+    count(state, verdict)
+}
+
+/// Decides a chroot rule (called from `hooks.c`; does not sleep).
+#[no_mangle]
+pub extern "C" fn rampart_ns_decide_chroot(protection: u8, chrooted: bool, violates: bool) -> u8 {
+    let (Some(state), Some(p)) = (state(), Protection::from_code(protection)) else { return 0 };
+    let (mode, toggles) = current(state);
+    count(state, ns::decide_chroot(mode, toggles, p, chrooted, violates))
+}
+
+const REASONS: [&core::ffi::CStr; 9] = [
+    c"unprivileged user namespace",
+    c"chroot inside a chroot",
+    c"mount inside a chroot",
+    c"pivot_root inside a chroot",
+    c"device node inside a chroot",
+    c"setuid/setgid chmod inside a chroot",
+    c"fchdir outside the chroot",
+    c"signal to a process outside the chroot",
+    c"ptrace of a process outside the chroot",
+];
+
+/// Reason text of a protection, NUL-terminated (called from `hooks.c`).
+#[no_mangle]
+pub extern "C" fn rampart_ns_reason(protection: u8) -> *const core::ffi::c_char {
+    let reason = Protection::from_code(protection).map_or(c"unknown", |p| {
+        REASONS.iter().find(|r| r.to_bytes() == p.reason().as_bytes()).copied().unwrap_or(c"unknown")
+    });
+    reason.as_ptr()
+}
+
+const SETTING_MODE: i32 = 0;
+const SETTING_LOCK: i32 = 1;
+const SETTING_STATS: i32 = 2;
+const SETTING_ALLOW_EXE: i32 = 3;
+const SETTING_ALLOW_UID: i32 = 4;
+const SETTING_TOGGLE: i32 = 10;
+
+fn toggle_of(setting: i32) -> Option<Protection> {
+    Protection::from_code(u8::try_from(setting.checked_sub(SETTING_TOGGLE)?).ok()?)
+}
+
+/// Applies a settings write (process context). Returns 0, 1 when this write locked
+/// the settings, or a negative errno; a rejected write changes nothing.
+#[no_mangle]
+pub extern "C" fn rampart_ns_store(setting: i32, buf: *const core::ffi::c_char, len: usize) -> core::ffi::c_int {
+    let Some(state) = state() else { return ENODEV.to_errno() };
+    if buf.is_null() {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: rampart_core passes a kernel copy of the written bytes and its length.
+    let text = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    if state.locked.load(Ordering::Acquire) {
+        return EPERM.to_errno();
+    }
+    match setting {
+        SETTING_MODE => match Mode::parse(text) {
+            Some(mode) => {
+                state.mode.store(mode as u8, Ordering::Relaxed);
+                pr_info!("mode set to {}\n", mode.name());
+                0
+            }
+            None => EINVAL.to_errno(),
+        },
+        SETTING_ALLOW_EXE => match Allowlist::parse(text) {
+            Ok(list) => {
+                *state.allow_exe.lock() = list;
+                0
+            }
+            Err(AllowlistError::TooMany) => E2BIG.to_errno(),
+            Err(_) => EINVAL.to_errno(),
+        },
+        SETTING_ALLOW_UID => match UidList::parse(text) {
+            Some(list) => {
+                *state.allow_uid.lock() = list;
+                0
+            }
+            None => EINVAL.to_errno(),
+        },
+        SETTING_LOCK => match mode::parse_bool(text) {
+            Some(true) => i32::from(!state.locked.swap(true, Ordering::AcqRel)),
+            _ => EINVAL.to_errno(),
+        },
+        other => match (toggle_of(other), mode::parse_bool(text)) {
+            (Some(p), Some(on)) => {
+                let mut bits = state.toggles.load(Ordering::Relaxed);
+                loop {
+                    let new = Toggles::from_bits(bits).with(p, on).bits();
+                    match state.toggles.compare_exchange(bits, new, Ordering::AcqRel, Ordering::Relaxed) {
+                        Ok(_) => break,
+                        Err(seen) => bits = seen,
+                    }
+                }
+                pr_info!("{} {}\n", p.name(), if on { "on" } else { "off" });
+                0
+            }
+            (Some(_), None) => EINVAL.to_errno(),
+            (None, _) => EPERM.to_errno(),
+        },
+    }
+}
+
+/// Shows a setting; returns the bytes written.
+#[no_mangle]
+pub extern "C" fn rampart_ns_show(setting: i32, buf: *mut core::ffi::c_char, cap: usize) -> usize {
+    let Some(state) = state() else { return 0 };
+    if buf.is_null() {
+        return 0;
+    }
+    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
+    let (mode, toggles) = current(state);
+    let _ = match setting {
+        SETTING_MODE => writeln!(out, "{}", mode.name()),
+        SETTING_LOCK => writeln!(out, "{}", u8::from(state.locked.load(Ordering::Acquire))),
+        SETTING_STATS => writeln!(
+            out,
+            "denied {}\naudited {}\nallowlisted {}",
+            state.denied.load(Ordering::Relaxed),
+            state.audited.load(Ordering::Relaxed),
+            state.allowlisted.load(Ordering::Relaxed)
+        ),
+        SETTING_ALLOW_EXE => {
+            let list = state.allow_exe.lock();
+            let written = list.entries().try_for_each(|e| {
+                out.write_str(core::str::from_utf8(e).unwrap_or("(not UTF-8)"))?;
+                out.write_str("\n")
+            });
+            written
+        }
+        SETTING_ALLOW_UID => {
+            let list = *state.allow_uid.lock();
+            list.uids().iter().try_for_each(|uid| writeln!(out, "{uid}"))
+        }
+        other => match toggle_of(other) {
+            Some(p) => writeln!(out, "{}", u8::from(toggles.enabled(p))),
+            None => Ok(()),
+        },
+    };
+    out.len()
+}
+
+struct RampartNs {
+    state: Pin<KBox<State>>,
+}
+
+impl kernel::Module for RampartNs {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: returns the read-only (0444) `mode` parameter, a NUL-terminated
+        // string that lives as long as the module.
+        let initial = unsafe { core::ffi::CStr::from_ptr(rampart_ns_initial_mode()) };
+        let Some(mode) = Mode::parse(initial.to_bytes()) else {
+            pr_err!("mode={:?} is not off, audit or enforce\n", initial);
+            return Err(EINVAL);
+        };
+        let state = KBox::pin_init(
+            pin_init!(State {
+                mode: AtomicU8::new(mode as u8),
+                toggles: AtomicU16::new(Toggles::default().bits()),
+                locked: AtomicBool::new(false),
+                allow_exe <- kernel::new_spinlock!(Allowlist::default(), "rampart_ns_allow_exe"),
+                allow_uid <- kernel::new_spinlock!(UidList::default(), "rampart_ns_allow_uid"),
+                denied: AtomicU64::new(0),
+                audited: AtomicU64::new(0),
+                allowlisted: AtomicU64::new(0),
+            }),
+            GFP_KERNEL,
+        )?;
+        let raw: *const State = &*state;
+        STATE.store(raw.cast_mut(), Ordering::Release);
+        // SAFETY: called once; on failure it has removed what it created.
+        let err = unsafe { rampart_ns_settings_init() };
+        if err != 0 {
+            STATE.store(ptr::null_mut(), Ordering::Release);
+            return Err(Error::from_errno(err));
+        }
+        // SAFETY: called once, after the state the handlers use is published.
+        let err = unsafe { rampart_ns_attach() };
+        if err != 0 {
+            // SAFETY: the settings were registered above and nothing else removes them.
+            unsafe { rampart_ns_settings_exit() };
+            STATE.store(ptr::null_mut(), Ordering::Release);
+            return Err(Error::from_errno(err));
+        }
+        // SAFETY: reads a plain int the attach above set.
+        let hooks = if unsafe { rampart_ns_hook_mode() } == 1 { "lsm" } else { "fallback" };
+        pr_info!("loaded: mode {}, hooks {}\n", mode.name(), hooks);
+        Ok(RampartNs { state })
+    }
+}
+
+impl Drop for RampartNs {
+    fn drop(&mut self) {
+        // SAFETY: init attached the hooks and registered the settings; detaching waits
+        // for running handlers, and no settings file is open (it would pin the module).
+        unsafe {
+            rampart_ns_detach();
+            rampart_ns_settings_exit();
+        }
+        STATE.store(ptr::null_mut(), Ordering::Release);
+        pr_info!(
+            "unloaded ({} denied, {} audited)\n",
+            self.state.denied.load(Ordering::Relaxed),
+            self.state.audited.load(Ordering::Relaxed)
+        );
+    }
+}
