@@ -56,14 +56,8 @@ pub fn prepare(
     let previous = std::fs::read_to_string(&stamp).unwrap_or_default();
     let mut previous_lines = previous.lines();
     if previous_lines.next() != Some(series_hash.as_str()) {
-        let touched = unpack(&origin, &tree, patches)?;
-        // Files the old series had patched are back to their tarball mtimes, older than
-        // the objects built from the patched text: make them new so make rebuilds them.
-        for rel in previous_lines {
-            if let Ok(file) = std::fs::File::options().write(true).open(tree.join(rel)) {
-                file.set_modified(std::time::SystemTime::now())?;
-            }
-        }
+        let previously_touched: Vec<String> = previous_lines.map(String::from).collect();
+        let touched = unpack(&origin, &tree, patches, &previously_touched)?;
         std::fs::write(&stamp, format!("{series_hash}\n{}", touched.join("\n")))?;
     }
     let version = kernel_version(&tree)?;
@@ -84,7 +78,12 @@ fn prepare_tree(tree: &Path, pin: Option<&str>, patches: &PatchSeries) -> Result
 /// Marks a prepared tree: the series hash, then the files the series touched.
 const PREPARED_STAMP: &str = ".rampart-prepared";
 
-fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries) -> Result<Vec<String>> {
+/// Unpacks `tarball` and applies `patches` into a staging directory, then replaces
+/// `tree` with it. Files the old or the new series touch keep the old tree's mtime
+/// when their content did not change, and get a new one when it did (a file the old
+/// series patched comes back from the tarball with an old mtime, older than the
+/// objects built from the patched text): make then rebuilds exactly what changed.
+fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries, previously_touched: &[String]) -> Result<Vec<String>> {
     let staging = tree.with_extension("partial");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
@@ -104,6 +103,16 @@ fn unpack(tarball: &Path, tree: &Path, patches: &PatchSeries) -> Result<Vec<Stri
     }
     let touched = patches.apply(&staging)?;
     if tree.exists() {
+        let now = std::time::SystemTime::now();
+        for rel in previously_touched.iter().chain(&touched) {
+            let (old, new) = (tree.join(rel), staging.join(rel));
+            let Ok(file) = std::fs::File::options().write(true).open(&new) else { continue };
+            let unchanged_mtime = match (std::fs::read(&old), std::fs::read(&new)) {
+                (Ok(a), Ok(b)) if a == b => std::fs::metadata(&old)?.modified().ok(),
+                _ => None,
+            };
+            file.set_modified(unchanged_mtime.unwrap_or(now))?;
+        }
         std::fs::remove_dir_all(tree)?;
     }
     std::fs::rename(&staging, tree)?;
