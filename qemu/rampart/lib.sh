@@ -67,3 +67,19 @@ expect_output() {
 	*) die "$*: expected '$want', got '$out'" ;;
 	esac
 }
+
+NS=$RAMPART_FS/ns
+JAIL=/tmp/jail
+
+# make_jail: a minimal chroot with busybox and rampart-probe.
+make_jail() {
+	[ -x $JAIL/bin/busybox ] && return 0
+	mkdir -p $JAIL/bin $JAIL/tmp $JAIL/mnt $JAIL/new/old || die "mkdir jail failed"
+	cp /bin/busybox /bin/rampart-probe $JAIL/bin/ || die "copying into the jail failed"
+	for applet in sh cat echo touch chmod sleep; do ln -sf busybox $JAIL/bin/$applet; done
+}
+
+# in_jail CMD...: run CMD chrooted into the jail.
+in_jail() {
+	chroot $JAIL "$@"
+}

@@ -11,6 +11,16 @@
  *   msr-write CPU REG VALUE  pwrite VALUE to REG of /dev/cpu/CPU/msr
  *   events                   print queued rampart events (non-blocking)
  *   as-user UID CMD ARGS...  drop to UID/GID and exec CMD
+ *   unshare-user             unshare(CLONE_NEWUSER)
+ *   clone-user               clone(CLONE_NEWUSER) a child that exits at once
+ *   chroot DIR               chroot(DIR)
+ *   escape JAIL              open "/", chroot(JAIL), then fchdir back to the old root
+ *   kill PID SIG             kill(PID, SIG)
+ *   ptrace PID               PTRACE_ATTACH to PID (and detach)
+ *   mknod PATH               make a character device node (1:3)
+ *   chmod-suid PATH          chmod(PATH, 04755)
+ *   mount-tmpfs DIR          mount a tmpfs on DIR
+ *   pivot NEW OLD            pivot_root(NEW, OLD)
  *   bench open|fork|exec N   time N operations; prints "bench KIND: N ops, X ns/op"
  *                            (open: open+close of a regular file; fork: fork+wait;
  *                            exec: fork+execve(/bin/true)+wait)
@@ -23,7 +33,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,6 +122,41 @@ static int cmd_as_user(uid_t uid, char **argv)
 	return report(argv[0], -1);
 }
 
+static int cmd_clone_user(void)
+{
+	int status;
+	long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return report("clone-user", -1);
+	waitpid(pid, &status, 0);
+	return report("clone-user", 0);
+}
+
+static int cmd_escape(const char *jail)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return report("open /", -1);
+	if (chroot(jail) || chdir("/"))
+		return report("chroot", -1);
+	return report("fchdir", fchdir(fd));
+}
+
+static int cmd_ptrace(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return report("ptrace", -1);
+	waitpid(pid, &status, 0);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return report("ptrace", 0);
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -162,10 +214,30 @@ int main(int argc, char **argv)
 		return cmd_msr_write(atoi(argv[2]), strtoul(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
 	if (argc == 2 && !strcmp(argv[1], "events"))
 		return cmd_events();
+	if (argc == 2 && !strcmp(argv[1], "unshare-user"))
+		return report("unshare-user", unshare(CLONE_NEWUSER));
+	if (argc == 2 && !strcmp(argv[1], "clone-user"))
+		return cmd_clone_user();
+	if (argc == 3 && !strcmp(argv[1], "chroot"))
+		return report("chroot", chroot(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "escape"))
+		return cmd_escape(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "kill"))
+		return report("kill", kill(atoi(argv[2]), atoi(argv[3])));
+	if (argc == 3 && !strcmp(argv[1], "ptrace"))
+		return cmd_ptrace(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "mknod"))
+		return report("mknod", mknod(argv[2], S_IFCHR | 0600, makedev(1, 3)));
+	if (argc == 3 && !strcmp(argv[1], "chmod-suid"))
+		return report("chmod-suid", chmod(argv[2], 04755));
+	if (argc == 3 && !strcmp(argv[1], "mount-tmpfs"))
+		return report("mount", mount("none", argv[2], "tmpfs", 0, NULL));
+	if (argc == 4 && !strcmp(argv[1], "pivot"))
+		return report("pivot_root", (int)syscall(SYS_pivot_root, argv[2], argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "bench"))
 		return cmd_bench(argv[2], atol(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "as-user"))
 		return cmd_as_user(atoi(argv[2]), argv + 3);
-	fprintf(stderr, "usage: rampart-probe open|iopl|ioperm|msr-write|events|as-user ...\n");
+	fprintf(stderr, "usage: rampart-probe COMMAND ... (see the comment at the top of rampart-probe.c)\n");
 	return 2;
 }
