@@ -12,33 +12,43 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/uidgid.h>
 
 #include <rampart/core.h>
 
 /*
- * The executable of @task with a reference held, or NULL (kernel threads).
- * get_task_exe_file() is not exported to modules; this is its equivalent with
- * mmput_async(), which never sleeps even when it drops the last reference.
+ * Locks @task to read its comm and mm. current needs no lock (only current
+ * changes its own mm pointer, and a torn comm read is harmless). Others are
+ * try-locked a bounded number of times: some callers already hold another
+ * task's lock (ptrace checks run under task_lock(child)), so waiting could
+ * deadlock.
  */
-static struct file *rampart_exe_file(struct task_struct *task)
+static bool subject_lock(struct task_struct *task)
 {
-	struct mm_struct *mm;
-	struct file *exe;
+	int tries;
 
-	mm = get_task_mm(task);
-	if (!mm)
-		return NULL;
-	rcu_read_lock();
-	exe = get_file_rcu(&mm->exe_file);
-	rcu_read_unlock();
-	mmput_async(mm);
-	return exe;
+	if (task == current)
+		return true;
+	for (tries = 0; tries < 10000; tries++) {
+		if (spin_trylock(&task->alloc_lock))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static void subject_unlock(struct task_struct *task)
+{
+	if (task != current)
+		task_unlock(task);
 }
 
 void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 {
 	const struct cred *cred;
+	struct mm_struct *mm;
 	struct file *exe;
 	char *path;
 
@@ -50,10 +60,24 @@ void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 	s->egid = from_kgid_munged(&init_user_ns, cred->egid);
 	rcu_read_unlock();
 	s->pid = task_tgid_nr(task);
-	get_task_comm(s->comm, task);
-
 	s->exe = "";
-	exe = rampart_exe_file(task);
+	if (!subject_lock(task)) {
+		strscpy(s->comm, "?", sizeof(s->comm));
+		s->exe = "(busy)";
+		return;
+	}
+	strscpy_pad(s->comm, task->comm, sizeof(s->comm));
+	mm = (task->flags & PF_KTHREAD) ? NULL : task->mm;
+	if (mm)
+		mmget(mm);
+	subject_unlock(task);
+	if (!mm)
+		return;
+	/* mmput_async() never sleeps, even when it drops the last reference. */
+	rcu_read_lock();
+	exe = get_file_rcu(&mm->exe_file);
+	rcu_read_unlock();
+	mmput_async(mm);
 	if (!exe)
 		return;
 	path = d_path(&exe->f_path, s->exe_buf, sizeof(s->exe_buf));

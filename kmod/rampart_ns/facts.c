@@ -20,23 +20,43 @@
 /*
  * Copies @task's root (no references taken: the result is only compared, never
  * dereferenced). Returns false for tasks without an fs (exiting, kernel threads).
+ * The caller holds task_lock(@task), or @task is current (only current changes
+ * its own fs pointer).
  */
-static bool root_of(struct task_struct *task, struct path *root)
+static bool root_of_locked(struct task_struct *task, struct path *root)
 {
-	bool found = false;
-
-	task_lock(task);
-	if (task->fs) {
-		spin_lock(&task->fs->lock);
-		*root = task->fs->root;
-		spin_unlock(&task->fs->lock);
-		found = true;
-	}
-	task_unlock(task);
-	return found;
+	if (!task->fs)
+		return false;
+	spin_lock(&task->fs->lock);
+	*root = task->fs->root;
+	spin_unlock(&task->fs->lock);
+	return true;
 }
 
-bool ns_task_chrooted(struct task_struct *task)
+/*
+ * The root of @task: current's and @held's (whose task_lock the caller holds)
+ * directly, anyone else's under a bounded try-lock (the caller may hold
+ * @held's lock, so waiting could deadlock). False when it cannot be read.
+ */
+static bool root_of(struct task_struct *task, struct task_struct *held, struct path *root)
+{
+	bool found;
+	int tries;
+
+	if (task == current || task == held)
+		return root_of_locked(task, root);
+	for (tries = 0; tries < 10000; tries++) {
+		if (spin_trylock(&task->alloc_lock)) {
+			found = root_of_locked(task, root);
+			task_unlock(task);
+			return found;
+		}
+		cpu_relax();
+	}
+	return false;
+}
+
+bool ns_task_chrooted(struct task_struct *task, struct task_struct *held)
 {
 	struct task_struct *reaper;
 	struct path mine, init_root;
@@ -50,26 +70,29 @@ bool ns_task_chrooted(struct task_struct *task)
 	}
 	get_task_struct(reaper);
 	rcu_read_unlock();
-	if (root_of(task, &mine) && root_of(reaper, &init_root))
+	if (root_of(task, held, &mine) && root_of(reaper, held, &init_root))
 		chrooted = !path_equal(&mine, &init_root);
 	put_task_struct(reaper);
 	return chrooted;
 }
 
-bool ns_same_root(struct task_struct *a, struct task_struct *b)
+bool ns_same_root(struct task_struct *target, bool target_locked)
 {
-	struct path ra, rb;
+	struct path mine, theirs;
+	bool found;
 
-	if (!root_of(a, &ra) || !root_of(b, &rb))
+	if (!root_of(current, NULL, &mine))
 		return true;
-	return path_equal(&ra, &rb);
+	found = root_of(target, target_locked ? target : NULL, &theirs);
+	/* A root that cannot be read counts as different: the check fails closed. */
+	return found && path_equal(&mine, &theirs);
 }
 
 bool ns_path_outside_root(const struct path *path)
 {
 	struct path root;
 
-	if (!root_of(current, &root))
+	if (!root_of(current, NULL, &root))
 		return false;
 	/* path_is_under() only walks the mount and dentry trees under their locks. */
 	return !path_is_under((struct path *)path, &root);

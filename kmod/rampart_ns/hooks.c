@@ -60,14 +60,15 @@ static int ns_chroot_rule(enum ns_protection p, bool violates, const char *objec
 {
 	if (!violates)
 		return 0;
-	return ns_report(p, rampart_ns_decide_chroot(p, ns_task_chrooted(current), true), object);
+	return ns_report(p, rampart_ns_decide_chroot(p, ns_task_chrooted(current, NULL), true), object);
 }
 
-static int ns_target_rule(enum ns_protection p, struct task_struct *target)
+static int ns_target_rule(enum ns_protection p, struct task_struct *target, bool target_locked)
 {
 	char object[32];
 
-	if (!ns_task_chrooted(current) || ns_same_root(current, target))
+	if (!ns_task_chrooted(current, target_locked ? target : NULL) ||
+	    ns_same_root(target, target_locked))
 		return 0;
 	scnprintf(object, sizeof(object), "pid %d", task_tgid_nr(target));
 	return ns_report(p, rampart_ns_decide_chroot(p, true, true), object);
@@ -118,12 +119,13 @@ static int ns_path_chmod(const struct path *path, umode_t mode)
 static int ns_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
 			const struct cred *cred)
 {
-	return ns_target_rule(NS_CHROOT_KILL, p);
+	return ns_target_rule(NS_CHROOT_KILL, p, false);
 }
 
+/* The kernel calls this with task_lock(@child) held (__ptrace_may_access). */
 static int ns_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
-	return ns_target_rule(NS_CHROOT_PTRACE, child);
+	return ns_target_rule(NS_CHROOT_PTRACE, child, true);
 }
 
 static int ns_fchdir(struct file *dir)

@@ -57,8 +57,10 @@ int rampart_ns_store(int setting, const char *buf, size_t len);
 size_t rampart_ns_show(int setting, char *buf, size_t cap);
 
 /* C, between C files: facts about tasks and paths (facts.c). None sleeps. */
-bool ns_task_chrooted(struct task_struct *task);
-bool ns_same_root(struct task_struct *a, struct task_struct *b);
+/* Whether @task is chrooted; @held: a task whose task_lock the caller holds, or NULL. */
+bool ns_task_chrooted(struct task_struct *task, struct task_struct *held);
+/* Whether @target has current's root; @target_locked: the caller holds task_lock(@target). */
+bool ns_same_root(struct task_struct *target, bool target_locked);
 bool ns_path_outside_root(const struct path *path);
 unsigned long rampart_ns_probe_missed(void);
 const char *rampart_ns_missing_probes(void);

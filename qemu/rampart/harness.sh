@@ -19,8 +19,11 @@ run_suite() {
 	for case_script in "$@"; do
 		name=$(basename "$case_script" .sh)
 		echo "RAMPART-CASE: BEGIN $name"
-		out=$(timeout "$CASE_TIMEOUT" sh "$case_script" 2>&1)
+		# Output goes to a file, not a pipe: a background process a case leaves
+		# behind cannot keep the harness waiting.
+		timeout "$CASE_TIMEOUT" sh "$case_script" >/tmp/rampart-case.out 2>&1
 		rc=$?
+		out=$(cat /tmp/rampart-case.out)
 		printf '%s\n' "$out" | sed 's/^/  | /'
 		evidence=$(printf '%s\n' "$out" | tail -n 1)
 		if [ "$rc" -eq 0 ]; then

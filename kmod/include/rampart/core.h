@@ -40,8 +40,10 @@ struct rampart_subject {
 };
 
 /*
- * Fills @s for @task. Does not sleep: callable from LSM hooks and kprobe
- * handlers in process context.
+ * Fills @s for @task. Does not sleep and never waits on a lock held elsewhere:
+ * callable from LSM hooks (including those run under another task's
+ * task_lock) and kprobe handlers. A task whose lock stays busy is reported
+ * with comm "?" and exe "(busy)".
  */
 void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task);
 

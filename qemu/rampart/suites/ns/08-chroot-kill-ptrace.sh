@@ -2,9 +2,9 @@
 # the same chroot can.
 . /rampart/lib.sh
 make_jail
-sleep 1000 &
+sleep 1000 </dev/null >/dev/null 2>&1 &
 outside=$!
-in_jail /bin/sleep 1000 &
+chroot $JAIL /bin/sleep 1000 </dev/null >/dev/null 2>&1 &
 inside=$!
 sleep 1
 expect_output "kill: EPERM" in_jail /bin/rampart-probe kill $outside 0
