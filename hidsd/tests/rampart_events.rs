@@ -3,6 +3,8 @@
 //! events-lost alert. The events come from a file in the channel's format (the
 //! QEMU suites exercise the real channel).
 
+mod common;
+use common::*;
 use std::process::Command;
 
 fn event(seq: u64, decision: &str, object: &str) -> String {
@@ -13,23 +15,17 @@ fn event(seq: u64, decision: &str, object: &str) -> String {
 
 #[test]
 fn learn_deny_and_loss() {
-    let dir = std::env::temp_dir().join(format!("hidsd-events-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("events");
     let events = event(1, "learn", "/etc/httpd.conf")
         + &event(2, "learn", "/var/log/httpd")
         + &event(3, "deny", "/etc/shadow")
         + &event(9, "deny", "/etc/shadow");
     std::fs::write(dir.join("events"), events).unwrap();
-    let config = dir.join("hidsd.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "log_files = []\njournal = false\nkmsg = false\nrampart_events = \"{d}/events\"\nrules_dir = \"{d}/rules.d\"\n\
-             state_dir = \"{d}/state\"\nalerts_file = \"{d}/alerts.json\"\nlearning_log = \"{d}/learn.jsonl\"\n[response]\nenabled = false\n",
-            d = dir.display()
-        ),
-    )
-    .unwrap();
+    let config = write_config(
+        &dir,
+        "log_files = []\nkmsg = false\nrampart_events = \"{d}/events\"",
+        "[response]\nenabled = false",
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_rampart-hidsd"))
         .arg("--config")
         .arg(&config)
@@ -41,11 +37,7 @@ fn learn_deny_and_loss() {
     assert!(stderr.contains("rampart events: 5 lost"), "{stderr}");
     let learned = std::fs::read_to_string(dir.join("learn.jsonl")).unwrap();
     assert_eq!(learned, event(1, "learn", "/etc/httpd.conf") + &event(2, "learn", "/var/log/httpd"));
-    let alerts: Vec<serde_json::Value> = std::fs::read_to_string(dir.join("alerts.json"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let alerts = alerts(&dir);
     let ids: Vec<&str> = alerts.iter().map(|a| a["rule"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["5601", "5605", "5601"], "{alerts:?}");
     assert!(alerts[1]["event"]["original"].as_str().unwrap().contains("events lost: 5 (seq 4 to 8)"));

@@ -90,19 +90,6 @@ static struct rampart_hook_ops devmem_hook_ops = {
 	.locked_down = devmem_check_lockdown,
 };
 
-static int (*register_hooks)(struct rampart_hook_ops *ops);
-static void (*unregister_hooks)(struct rampart_hook_ops *ops);
-
-static void put_hook_symbols(void)
-{
-	if (register_hooks)
-		symbol_put(rampart_register_hooks);
-	if (unregister_hooks)
-		symbol_put(rampart_unregister_hooks);
-	register_hooks = NULL;
-	unregister_hooks = NULL;
-}
-
 /* fallback mode */
 
 struct devmem_probe_data {
@@ -157,18 +144,14 @@ int rampart_devmem_attach(void)
 	int err;
 
 	if (!force_fallback) {
-		register_hooks = symbol_get(rampart_register_hooks);
-		unregister_hooks = symbol_get(rampart_unregister_hooks);
-	}
-	if (register_hooks && unregister_hooks) {
-		err = register_hooks(&devmem_hook_ops);
+		err = rampart_hooks_attach(&devmem_hook_ops);
 		if (!err) {
 			hook_mode = DEVMEM_HOOKS_LSM;
 			return 0;
 		}
-		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+		if (err != -ENOENT)
+			pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
 	}
-	put_hook_symbols();
 
 	err = register_kretprobes(devmem_probes, ARRAY_SIZE(devmem_probes));
 	if (err) {
@@ -182,8 +165,7 @@ int rampart_devmem_attach(void)
 void rampart_devmem_detach(void)
 {
 	if (hook_mode == DEVMEM_HOOKS_LSM) {
-		unregister_hooks(&devmem_hook_ops);
-		put_hook_symbols();
+		rampart_hooks_detach(&devmem_hook_ops);
 	} else if (hook_mode == DEVMEM_HOOKS_FALLBACK) {
 		unregister_kretprobes(devmem_probes, ARRAY_SIZE(devmem_probes));
 	}

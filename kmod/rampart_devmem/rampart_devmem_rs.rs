@@ -105,14 +105,14 @@ pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const core::ffi::c_cha
     };
     let mode = Mode::from_raw(state.mode.load(Ordering::Relaxed));
     let verdict = devmem::decide(mode, &state.allow.lock(), exe);
-    let (counter, code) = match verdict {
-        Verdict::Ignore => return 0,
-        Verdict::Allowlisted => (&state.allowlisted, 1),
-        Verdict::Audit => (&state.audited, 2),
-        Verdict::Deny => (&state.denied, 3),
+    let counter = match verdict {
+        Verdict::Ignore => return verdict.code(),
+        Verdict::Allowlisted => &state.allowlisted,
+        Verdict::Audit => &state.audited,
+        Verdict::Deny => &state.denied,
     };
     counter.fetch_add(1, Ordering::Relaxed);
-    code
+    verdict.code()
 }
 
 const OBJECTS: [&core::ffi::CStr; 5] = [c"/dev/mem", c"/dev/kmem", c"/dev/port", c"ioport", c"msr"];

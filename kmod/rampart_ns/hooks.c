@@ -150,19 +150,6 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.fchdir = ns_fchdir,
 };
 
-static int (*register_hooks)(struct rampart_hook_ops *ops);
-static void (*unregister_hooks)(struct rampart_hook_ops *ops);
-
-static void put_hook_symbols(void)
-{
-	if (register_hooks)
-		symbol_put(rampart_register_hooks);
-	if (unregister_hooks)
-		symbol_put(rampart_unregister_hooks);
-	register_hooks = NULL;
-	unregister_hooks = NULL;
-}
-
 /* fallback mode: the handlers above, from kretprobes on security_*() */
 
 #define ARG(regs, n) regs_get_kernel_argument(regs, n)
@@ -258,17 +245,13 @@ int rampart_ns_attach(void)
 	size_t i, attached = 0;
 	int err;
 
-	register_hooks = symbol_get(rampart_register_hooks);
-	unregister_hooks = symbol_get(rampart_unregister_hooks);
-	if (register_hooks && unregister_hooks) {
-		err = register_hooks(&ns_hook_ops);
-		if (!err) {
-			hook_mode = NS_HOOKS_LSM;
-			return 0;
-		}
-		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+	err = rampart_hooks_attach(&ns_hook_ops);
+	if (!err) {
+		hook_mode = NS_HOOKS_LSM;
+		return 0;
 	}
-	put_hook_symbols();
+	if (err != -ENOENT)
+		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
 
 	missing[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(ns_probes); i++) {
@@ -294,8 +277,7 @@ int rampart_ns_attach(void)
 void rampart_ns_detach(void)
 {
 	if (hook_mode == NS_HOOKS_LSM) {
-		unregister_hooks(&ns_hook_ops);
-		put_hook_symbols();
+		rampart_hooks_detach(&ns_hook_ops);
 	} else if (hook_mode == NS_HOOKS_FALLBACK) {
 		unregister_probes();
 	}

@@ -80,14 +80,14 @@ fn state() -> Option<&'static State> {
 }
 
 fn count(state: &State, verdict: Verdict) -> u8 {
-    let (counter, code) = match verdict {
-        Verdict::Ignore => return 0,
-        Verdict::Allowlisted => (&state.allowlisted, 1),
-        Verdict::Audit => (&state.audited, 2),
-        Verdict::Deny => (&state.denied, 3),
+    let counter = match verdict {
+        Verdict::Ignore => return verdict.code(),
+        Verdict::Allowlisted => &state.allowlisted,
+        Verdict::Audit => &state.audited,
+        Verdict::Deny => &state.denied,
     };
     counter.fetch_add(1, Ordering::Relaxed);
-    code
+    verdict.code()
 }
 
 fn current(state: &State) -> (Mode, Toggles) {

@@ -3,6 +3,7 @@
 
 use super::allowlist::Allowlist;
 use super::mode::Mode;
+pub use super::mode::Verdict;
 
 /// Character-device major of the memory devices (`MEM_MAJOR`).
 pub const MEM_MAJOR: u32 = 1;
@@ -52,19 +53,6 @@ impl Target {
             Target::Msr => "MSR write",
         }
     }
-}
-
-/// What the hook should do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Not a protected operation, or protection off: allow silently.
-    Ignore,
-    /// Allowed because the executable is on the allowlist (reported).
-    Allowlisted,
-    /// Audit mode: allowed and reported.
-    Audit,
-    /// Enforce mode: denied with -EPERM and reported.
-    Deny,
 }
 
 /// The decision for `target` reached by executable `exe` under `mode`.

@@ -43,6 +43,26 @@ impl Mode {
     }
 }
 
+/// What a hook does with an operation a protection looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not a protected operation, or the protection is off: allow silently.
+    Ignore,
+    /// Allowed by an allowlist (reported).
+    Allowlisted,
+    /// Audit mode: allowed and reported.
+    Audit,
+    /// Enforce mode: denied with -EPERM and reported.
+    Deny,
+}
+
+impl Verdict {
+    /// The code the C glue switches on: 0 ignore, 1 allowlisted, 2 audit, 3 deny.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
 /// Parses a boolean setting (`0`/`1`, `n`/`y`, `no`/`yes`, `off`/`on`).
 pub fn parse_bool(text: &[u8]) -> Option<bool> {
     match trim(text) {

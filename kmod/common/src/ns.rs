@@ -6,6 +6,7 @@
 //! decide.
 
 use super::allowlist::Allowlist;
+pub use super::mode::Verdict;
 use super::mode::{trim, Mode};
 
 /// A sub-protection.
@@ -156,19 +157,6 @@ impl UidList {
     pub fn uids(&self) -> &[u32] {
         &self.uids[..self.count.min(UIDS_MAX)]
     }
-}
-
-/// What the hook should do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Not restricted: allow silently.
-    Ignore,
-    /// Allowed by an allowlist (reported).
-    Allowlisted,
-    /// Audit mode: allowed and reported.
-    Audit,
-    /// Denied with -EPERM and reported.
-    Deny,
 }
 
 fn restrict(mode: Mode, toggles: Toggles, p: Protection) -> Verdict {

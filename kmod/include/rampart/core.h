@@ -95,3 +95,14 @@ struct rampart_settings {
 
 int rampart_settings_register(struct rampart_settings *s);
 void rampart_settings_unregister(struct rampart_settings *s);
+
+struct rampart_hook_ops;
+
+/*
+ * Registers @ops with the kernel's rampart hook layer. Returns 0 when attached,
+ * -ENOENT when the kernel has no hook layer (use the fallback), or the layer's
+ * error (e.g. -EINVAL for another hook ABI).
+ */
+int rampart_hooks_attach(struct rampart_hook_ops *ops);
+/* Unregisters @ops; returns once no handler of @ops is running. */
+void rampart_hooks_detach(struct rampart_hook_ops *ops);
