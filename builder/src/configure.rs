@@ -61,18 +61,16 @@ pub fn fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf>
         kconfig.join("hardening.config"),
         kconfig.join("test.config"),
     ];
-    let variant_fragment = kconfig.join("variants").join(format!("{}.config", variant.name()));
-    if variant_fragment.is_file() {
-        list.push(variant_fragment);
-    }
+    list.extend(variant.fragments().iter().map(|name| kconfig.join("variants").join(format!("{name}.config"))));
     list
 }
 
 /// The patch series a variant applies.
 pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
-    match variant {
-        Variant::Patched => PatchSeries::load(&repo.join("patches")),
-        Variant::Vanilla => Ok(PatchSeries::default()),
+    if variant.patched() {
+        PatchSeries::load(&repo.join("patches"))
+    } else {
+        Ok(PatchSeries::default())
     }
 }
 
@@ -80,7 +78,8 @@ pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
 pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let target = Target::find(&ctx.repo, &req.target)?;
     let patches = patch_series(&ctx.repo, req.variant)?;
-    let source = source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.name())?;
+    let source =
+        source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.source_flavor())?;
     let fragment_paths = fragments(&ctx.repo, &target, req.variant);
     let mut layers = Vec::new();
     let mut hash_parts: Vec<(String, Vec<u8>)> = vec![

@@ -49,7 +49,7 @@ struct KernelArgs {
     /// Target (a file kconfig/targets/<target>.config)
     #[arg(long, default_value = "qemu-x86_64")]
     target: String,
-    /// Kernel variant: with rampart's patch series, or without (distro-style fallback)
+    /// Kernel variant: patched (rampart's hook layer), vanilla (distro-style, fallback), debug (patched + KASAN, lockdep)
     #[arg(long, value_enum, default_value = "patched")]
     variant: Variant,
     /// Kernel source tarball or tree [default: /usr/src/linux-source-6.12.tar.xz]

@@ -11,6 +11,9 @@ pub enum Variant {
     Patched,
     /// The same source without our patches: the stand-in for a distro kernel (fallback mode).
     Vanilla,
+    /// The patched kernel with KASAN, lockdep (PROVE_LOCKING) and DEBUG_ATOMIC_SLEEP, to
+    /// catch module memory and locking bugs.
+    Debug,
 }
 
 impl Variant {
@@ -19,6 +22,30 @@ impl Variant {
         match self {
             Variant::Patched => "patched",
             Variant::Vanilla => "vanilla",
+            Variant::Debug => "debug",
+        }
+    }
+
+    /// Whether rampart's patch series is applied.
+    pub fn patched(self) -> bool {
+        self != Variant::Vanilla
+    }
+
+    /// Name of the prepared source tree: variants with the same patches share one.
+    pub fn source_flavor(self) -> &'static str {
+        if self.patched() {
+            "patched"
+        } else {
+            "vanilla"
+        }
+    }
+
+    /// Variant fragments (`kconfig/variants/<name>.config`), in order.
+    pub fn fragments(self) -> &'static [&'static str] {
+        match self {
+            Variant::Patched => &["patched"],
+            Variant::Vanilla => &[],
+            Variant::Debug => &["patched", "debug"],
         }
     }
 }

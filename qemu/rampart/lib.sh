@@ -24,12 +24,13 @@ module_loaded() {
 RAMPART_FS=/sys/kernel/security/rampart
 DEVMEM=$RAMPART_FS/devmem
 
-# The kernel variant under test (patched or vanilla) and the hook mode modules must report.
+# The kernel variant under test (patched, vanilla or debug) and the hook mode modules
+# must report: only vanilla lacks rampart's hook layer.
 variant() {
 	cat /rampart/variant
 }
 expected_hooks() {
-	if [ "$(variant)" = patched ]; then echo lsm; else echo fallback; fi
+	if [ "$(variant)" = vanilla ]; then echo fallback; else echo lsm; fi
 }
 
 # load MODULE [ARGS...]: insmod rampart_core first when needed, then MODULE.

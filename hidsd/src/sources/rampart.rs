@@ -66,6 +66,37 @@ mod tests {
     const EV: &str = r#"{"seq":SEQ,"time_ns":2000000000,"module":"devmem","decision":"deny","uid":0,"euid":0,"gid":0,"egid":0,"pid":9,"comm":"dd","exe":"/bin/dd","object":"/dev/mem","reason":"raw memory device access"}"#;
 
     #[test]
+    fn reads_what_the_kernel_encoder_writes() {
+        use rampart_kernel_logic::event::{encode, Decision, Event as KernelEvent, Subject, RECORD_MAX};
+        let mut buf = [0u8; RECORD_MAX];
+        let ev = KernelEvent {
+            seq: 42,
+            time_ns: 3_000_000_000,
+            module: b"ns",
+            decision: Decision::Deny,
+            subject: Subject {
+                uid: 65534,
+                euid: 65534,
+                gid: 65534,
+                egid: 65534,
+                pid: 7,
+                comm: b"unshare",
+                exe: b"/bin/\"x\xff",
+            },
+            object: b"user namespace",
+            reason: b"unprivileged user namespace",
+        };
+        let n = encode(&ev, &mut buf);
+        let line = std::str::from_utf8(&buf[..n]).unwrap().trim_end();
+        let events = Decoder::default().decode(line, 1000);
+        assert_eq!(events.len(), 1);
+        let f = &events[0].fields;
+        assert_eq!((f["seq"].as_str(), f["decision"].as_str(), f["uid"].as_str()), ("42", "deny", "65534"));
+        assert_eq!(f["exe"], "/bin/\"x\u{ff}");
+        assert_eq!(events[0].time, 1003);
+    }
+
+    #[test]
     fn fields_and_gaps() {
         let mut d = Decoder::default();
         let first = d.decode(&EV.replace("SEQ", "7"), 100);

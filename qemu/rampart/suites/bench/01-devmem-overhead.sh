@@ -15,7 +15,7 @@ measure() {
 	done
 }
 configs="unloaded $(expected_hooks)"
-[ "$(variant)" = patched ] && configs="$configs fallback"
+[ "$(expected_hooks)" = lsm ] && configs="$configs fallback"
 load rampart_core
 round=0
 while [ $round -lt "$ROUNDS" ]; do

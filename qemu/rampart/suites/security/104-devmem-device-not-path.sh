@@ -9,6 +9,7 @@ expect_output "/tmp/mem-bind: EPERM" rampart-probe open /tmp/mem-bind
 umount /tmp/mem-bind
 expect_output "/dev/null: ok" rampart-probe open /dev/null
 expect_output "/dev/zero: ok" rampart-probe open /dev/zero
+[ "$(head -c 16 /dev/urandom | wc -c)" -eq 16 ] || die "reading /dev/urandom failed"
 count=$(events | grep -c '"decision":"deny"')
 [ "$count" -eq 3 ] || die "expected 3 deny events, got $count"
-echo "node, symlink and bind mount denied (3 events); /dev/null and /dev/zero open"
+echo "node, symlink and bind mount denied (3 events); /dev/null, /dev/zero, /dev/urandom work"

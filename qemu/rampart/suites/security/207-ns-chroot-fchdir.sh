@@ -2,7 +2,7 @@
 # the kretprobe fallback has no fchdir function to probe (docs/hook-modes.md).
 . /rampart/lib.sh
 make_jail
-if [ "$(variant)" = patched ]; then
+if [ "$(expected_hooks)" = lsm ]; then
 	expect_output "fchdir: EPERM" rampart-probe escape $JAIL
 	expect_event '"decision":"deny"' "fchdir outside the chroot" >/dev/null || die "no deny event"
 	echo "fchdir escape: EPERM with an event"
