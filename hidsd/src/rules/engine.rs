@@ -55,10 +55,10 @@ impl Engine {
             }
             let mut decoded = event.fields.clone();
             if let Some(pattern) = pattern {
-                let caps = pattern.captures(&event.message)?;
+                let caps = pattern.captures(event.message.as_bytes())?;
                 for name in pattern.capture_names().flatten() {
                     if let Some(m) = caps.name(name) {
-                        decoded.insert(name.to_string(), m.as_str().to_string());
+                        decoded.insert(name.to_string(), String::from_utf8_lossy(m.as_bytes()).into_owned());
                     }
                 }
             }

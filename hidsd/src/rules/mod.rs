@@ -5,12 +5,16 @@
 //! rule fires when `frequency` events matched rules of a group within `timeframe`
 //! seconds, counted per value of `same_field` (e.g. per source address), and may ask
 //! for a response (`block` that address).
+//!
+//! Patterns match bytes, without Unicode classes: `.` is any byte but newline, and
+//! `\d`, `\s`, `\w` are ASCII. Log fields are ASCII-delimited, and the automata stay
+//! small; a non-ASCII literal in a pattern still matches its UTF-8 bytes.
 
 pub mod engine;
 
 use crate::event::SourceKind;
 use anyhow::{bail, Context, Result};
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -152,7 +156,11 @@ fn compile(spec: RuleSpec, file: &str) -> Result<Rule> {
             let pattern = spec
                 .pattern
                 .as_deref()
-                .map(|p| Regex::new(p).with_context(|| format!("{}: bad pattern", at())))
+                .map(|p| {
+                    // Byte-oriented matching (no Unicode classes): log fields are ASCII
+                    // delimited, and it keeps the automata small and fast.
+                    RegexBuilder::new(p).unicode(false).build().with_context(|| format!("{}: bad pattern", at()))
+                })
                 .transpose()?;
             Matcher::Base { source: spec.source, program: spec.program.clone(), pattern, fields: spec.fields.clone() }
         }
