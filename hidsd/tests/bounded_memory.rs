@@ -7,6 +7,8 @@ use common::*;
 use std::io::Write;
 
 #[test]
+// The child is reaped with wait4(2), which also reports its peak memory.
+#[allow(clippy::zombie_processes)]
 fn huge_and_binary_lines_do_not_grow_memory() {
     let dir = scratch("memory");
     let log = dir.join("auth.log");
