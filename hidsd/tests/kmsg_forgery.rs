@@ -9,7 +9,7 @@ use std::io::Write;
 
 #[test]
 fn forged_kernel_lines_are_not_trusted() {
-    if unsafe { libc::geteuid() } != 0 {
+    if !is_root() {
         eprintln!("skipped: needs root to write /dev/kmsg");
         return;
     }

@@ -4,7 +4,8 @@
 //! an attacker writes into a log line never chooses the blocked address.
 //! Needs root, `ip` (iproute2) and `nft` (nftables); skipped only when not root.
 
-use std::path::Path;
+mod common;
+use common::*;
 use std::process::Command;
 use std::time::Duration;
 
@@ -34,17 +35,6 @@ impl Drop for Netns {
     }
 }
 
-fn hidsd(config: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_rampart-hidsd"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("running rampart-hidsd");
-    assert!(out.status.success(), "rampart-hidsd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn failures(ip: &str, user: &str, n: u32, second: u32) -> String {
     (0..n)
         .map(|i| {
@@ -60,7 +50,7 @@ fn failures(ip: &str, user: &str, n: u32, second: u32) -> String {
 
 #[test]
 fn brute_force_is_blocked_in_the_kernel_and_expires() {
-    if unsafe { libc::geteuid() } != 0 {
+    if !is_root() {
         eprintln!("skipped: needs root for network namespaces");
         return;
     }
