@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 cpus=$(nproc)
 
 files=$(find "${dirs[@]}" -xdev -type f | wc -l)
-bytes=$(find "${dirs[@]}" -xdev -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+bytes=$(find "${dirs[@]}" -xdev -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
 # Warm the page cache so every tool reads from memory.
 find "${dirs[@]}" -xdev -type f -print0 | xargs -0 cat > /dev/null 2>&1 || true
 
