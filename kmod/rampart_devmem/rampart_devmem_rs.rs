@@ -29,6 +29,9 @@ mod devmem;
 #[path = "../common/src/text.rs"]
 mod text;
 
+#[path = "../shared/lifecycle.rs"]
+mod lifecycle;
+
 use allowlist::{Allowlist, AllowlistError};
 use text::Text;
 use devmem::{Target, Verdict};
@@ -50,6 +53,14 @@ extern "C" {
     fn rampart_devmem_fs_init() -> core::ffi::c_int;
     fn rampart_devmem_fs_exit();
 }
+
+const GLUE: lifecycle::Glue = lifecycle::Glue {
+    settings_init: rampart_devmem_fs_init,
+    settings_exit: rampart_devmem_fs_exit,
+    attach: rampart_devmem_attach,
+    detach: rampart_devmem_detach,
+    hook_mode: rampart_devmem_hook_mode,
+};
 
 /// Everything the hooks and settings files share.
 #[pin_data]
@@ -221,13 +232,8 @@ struct RampartDevmem {
 
 impl kernel::Module for RampartDevmem {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: returns the `mode` module parameter: a NUL-terminated string that
-        // is read-only (0444) and lives as long as the module.
-        let initial = unsafe { core::ffi::CStr::from_ptr(rampart_devmem_initial_mode()) };
-        let Some(mode) = Mode::parse(initial.to_bytes()) else {
-            pr_err!("mode={:?} is not off, audit or enforce\n", initial);
-            return Err(EINVAL);
-        };
+        // SAFETY: takes no arguments; returns a pointer to the module's `mode` parameter.
+        let mode = lifecycle::initial_mode(unsafe { rampart_devmem_initial_mode() })?;
         let state = KBox::pin_init(
             pin_init!(State {
                 mode: AtomicU8::new(mode as u8),
@@ -239,24 +245,7 @@ impl kernel::Module for RampartDevmem {
             }),
             GFP_KERNEL,
         )?;
-        let raw: *const State = &*state;
-        STATE.store(raw.cast_mut(), Ordering::Release);
-        // SAFETY: called once; on failure it has removed what it created.
-        let err = unsafe { rampart_devmem_fs_init() };
-        if err != 0 {
-            STATE.store(ptr::null_mut(), Ordering::Release);
-            return Err(Error::from_errno(err));
-        }
-        // SAFETY: called once, after the state the handlers use is published.
-        let err = unsafe { rampart_devmem_attach() };
-        if err != 0 {
-            // SAFETY: the files were created above and nothing else removes them.
-            unsafe { rampart_devmem_fs_exit() };
-            STATE.store(ptr::null_mut(), Ordering::Release);
-            return Err(Error::from_errno(err));
-        }
-        // SAFETY: reads a plain int the attach above set.
-        let hooks = if unsafe { rampart_devmem_hook_mode() } == 1 { "lsm" } else { "fallback" };
+        let hooks = lifecycle::start(&STATE, &state, &GLUE)?;
         pr_info!("loaded: mode {}, hooks {}\n", mode.name(), hooks);
         Ok(RampartDevmem { state })
     }
@@ -264,13 +253,7 @@ impl kernel::Module for RampartDevmem {
 
 impl Drop for RampartDevmem {
     fn drop(&mut self) {
-        // SAFETY: init attached the hooks and created the files; detaching waits for
-        // running handlers and removing the files waits for running reads/writes.
-        unsafe {
-            rampart_devmem_detach();
-            rampart_devmem_fs_exit();
-        }
-        STATE.store(ptr::null_mut(), Ordering::Release);
+        lifecycle::stop(&STATE, &GLUE);
         pr_info!("unloaded ({} denied, {} audited)\n", self.state.denied.load(Ordering::Relaxed), self.state.audited.load(Ordering::Relaxed));
     }
 }

@@ -31,6 +31,9 @@ mod ns;
 #[path = "../common/src/text.rs"]
 mod text;
 
+#[path = "../shared/lifecycle.rs"]
+mod lifecycle;
+
 use allowlist::{Allowlist, AllowlistError};
 use mode::Mode;
 use ns::{Protection, Toggles, UidList, Verdict};
@@ -52,6 +55,14 @@ extern "C" {
     fn rampart_ns_settings_init() -> core::ffi::c_int;
     fn rampart_ns_settings_exit();
 }
+
+const GLUE: lifecycle::Glue = lifecycle::Glue {
+    settings_init: rampart_ns_settings_init,
+    settings_exit: rampart_ns_settings_exit,
+    attach: rampart_ns_attach,
+    detach: rampart_ns_detach,
+    hook_mode: rampart_ns_hook_mode,
+};
 
 #[pin_data]
 struct State {
@@ -256,13 +267,8 @@ struct RampartNs {
 
 impl kernel::Module for RampartNs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: returns the read-only (0444) `mode` parameter, a NUL-terminated
-        // string that lives as long as the module.
-        let initial = unsafe { core::ffi::CStr::from_ptr(rampart_ns_initial_mode()) };
-        let Some(mode) = Mode::parse(initial.to_bytes()) else {
-            pr_err!("mode={:?} is not off, audit or enforce\n", initial);
-            return Err(EINVAL);
-        };
+        // SAFETY: takes no arguments; returns a pointer to the module's `mode` parameter.
+        let mode = lifecycle::initial_mode(unsafe { rampart_ns_initial_mode() })?;
         let state = KBox::pin_init(
             pin_init!(State {
                 mode: AtomicU8::new(mode as u8),
@@ -276,24 +282,7 @@ impl kernel::Module for RampartNs {
             }),
             GFP_KERNEL,
         )?;
-        let raw: *const State = &*state;
-        STATE.store(raw.cast_mut(), Ordering::Release);
-        // SAFETY: called once; on failure it has removed what it created.
-        let err = unsafe { rampart_ns_settings_init() };
-        if err != 0 {
-            STATE.store(ptr::null_mut(), Ordering::Release);
-            return Err(Error::from_errno(err));
-        }
-        // SAFETY: called once, after the state the handlers use is published.
-        let err = unsafe { rampart_ns_attach() };
-        if err != 0 {
-            // SAFETY: the settings were registered above and nothing else removes them.
-            unsafe { rampart_ns_settings_exit() };
-            STATE.store(ptr::null_mut(), Ordering::Release);
-            return Err(Error::from_errno(err));
-        }
-        // SAFETY: reads a plain int the attach above set.
-        let hooks = if unsafe { rampart_ns_hook_mode() } == 1 { "lsm" } else { "fallback" };
+        let hooks = lifecycle::start(&STATE, &state, &GLUE)?;
         pr_info!("loaded: mode {}, hooks {}\n", mode.name(), hooks);
         Ok(RampartNs { state })
     }
@@ -301,13 +290,7 @@ impl kernel::Module for RampartNs {
 
 impl Drop for RampartNs {
     fn drop(&mut self) {
-        // SAFETY: init attached the hooks and registered the settings; detaching waits
-        // for running handlers, and no settings file is open (it would pin the module).
-        unsafe {
-            rampart_ns_detach();
-            rampart_ns_settings_exit();
-        }
-        STATE.store(ptr::null_mut(), Ordering::Release);
+        lifecycle::stop(&STATE, &GLUE);
         pr_info!(
             "unloaded ({} denied, {} audited)\n",
             self.state.denied.load(Ordering::Relaxed),
