@@ -26,6 +26,17 @@ impl Accel {
             Accel::Tcg => "tcg",
         }
     }
+
+    /// The `-accel` argument. TCG runs single-threaded: with one host thread per vCPU
+    /// (MTTCG) a vCPU can execute stale instructions after another vCPU patched kernel
+    /// text (kprobes, ftrace, static keys), which real CPUs rule out; the guest still
+    /// has several CPUs, only their emulation is interleaved.
+    fn argument(self) -> &'static str {
+        match self {
+            Accel::Kvm => "kvm",
+            Accel::Tcg => "tcg,thread=single",
+        }
+    }
 }
 
 /// One guest boot.
@@ -69,7 +80,7 @@ impl Boot {
     pub fn command(&self) -> Command {
         let mut cmd = Command::new("qemu-system-x86_64");
         cmd.arg("-accel")
-            .arg(self.accel.name())
+            .arg(self.accel.argument())
             .arg("-kernel")
             .arg(&self.kernel)
             .arg("-initrd")
