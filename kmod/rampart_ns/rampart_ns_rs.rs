@@ -166,23 +166,13 @@ fn toggle_of(setting: i32) -> Option<Protection> {
 #[no_mangle]
 pub extern "C" fn rampart_ns_store(setting: i32, buf: *const core::ffi::c_char, len: usize) -> core::ffi::c_int {
     let Some(state) = state() else { return ENODEV.to_errno() };
-    if buf.is_null() {
-        return EINVAL.to_errno();
-    }
-    // SAFETY: rampart_core passes a kernel copy of the written bytes and its length.
-    let text = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    if state.locked.load(Ordering::Acquire) {
-        return EPERM.to_errno();
-    }
+    // SAFETY: rampart_core passes its kernel copy of the written bytes and their length.
+    let text = match unsafe { lifecycle::settings_write(&state.locked, buf, len) } {
+        Ok(text) => text,
+        Err(errno) => return errno,
+    };
     match setting {
-        SETTING_MODE => match Mode::parse(text) {
-            Some(mode) => {
-                state.mode.store(mode as u8, Ordering::Relaxed);
-                pr_info!("mode set to {}\n", mode.name());
-                0
-            }
-            None => EINVAL.to_errno(),
-        },
+        SETTING_MODE => lifecycle::store_mode(&state.mode, text),
         SETTING_ALLOW_EXE => match Allowlist::parse(text) {
             Ok(list) => {
                 *state.allow_exe.lock() = list;
@@ -198,10 +188,7 @@ pub extern "C" fn rampart_ns_store(setting: i32, buf: *const core::ffi::c_char, 
             }
             None => EINVAL.to_errno(),
         },
-        SETTING_LOCK => match mode::parse_bool(text) {
-            Some(true) => i32::from(!state.locked.swap(true, Ordering::AcqRel)),
-            _ => EINVAL.to_errno(),
-        },
+        SETTING_LOCK => lifecycle::store_lock(&state.locked, text),
         other => match (toggle_of(other), mode::parse_bool(text)) {
             (Some(p), Some(on)) => {
                 let mut bits = state.toggles.load(Ordering::Relaxed);

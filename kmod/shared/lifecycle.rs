@@ -7,7 +7,7 @@
 
 use core::ffi::{c_char, c_int, CStr};
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, Ordering};
 use kernel::prelude::*;
 
 use super::mode::Mode;
@@ -72,4 +72,43 @@ pub(crate) fn stop<T>(slot: &AtomicPtr<T>, glue: &Glue) {
         (glue.settings_exit)();
     }
     slot.store(ptr::null_mut(), Ordering::Release);
+}
+
+/// The bytes of a settings write, or the errno to return: `EINVAL` for no buffer,
+/// `EPERM` once the settings are locked (a rejected write changes nothing).
+///
+/// # Safety
+///
+/// `buf` must be null or valid for reads of `len` bytes for the returned lifetime
+/// (rampart_core passes its kernel copy of the written bytes).
+pub(crate) unsafe fn settings_write<'a>(locked: &AtomicBool, buf: *const c_char, len: usize) -> core::result::Result<&'a [u8], c_int> {
+    if buf.is_null() {
+        return Err(EINVAL.to_errno());
+    }
+    if locked.load(Ordering::Acquire) {
+        return Err(EPERM.to_errno());
+    }
+    // SAFETY: the caller guarantees `buf` is valid for `len` bytes.
+    Ok(unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) })
+}
+
+/// Applies a write to the `mode` setting: 0 or `EINVAL`.
+pub(crate) fn store_mode(mode: &AtomicU8, text: &[u8]) -> c_int {
+    match Mode::parse(text) {
+        Some(m) => {
+            mode.store(m as u8, Ordering::Relaxed);
+            pr_info!("mode set to {}\n", m.name());
+            0
+        }
+        None => EINVAL.to_errno(),
+    }
+}
+
+/// Applies a write to the `lock` setting: 1 when this write locked (rampart_core then
+/// pins the module), 0 when it already was, or `EINVAL`.
+pub(crate) fn store_lock(locked: &AtomicBool, text: &[u8]) -> c_int {
+    match super::mode::parse_bool(text) {
+        Some(true) => c_int::from(!locked.swap(true, Ordering::AcqRel)),
+        _ => EINVAL.to_errno(),
+    }
 }
