@@ -60,5 +60,7 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 		rampart_log_decision(s, "denied", object, reason);
 	else if (decision == RAMPART_AUDIT)
 		rampart_log_decision(s, "audit: would deny", object, reason);
+	else if (decision == RAMPART_NOTICE)
+		rampart_log_decision(s, reason, object, module);
 }
 EXPORT_SYMBOL_GPL(rampart_event_emit);

@@ -84,3 +84,47 @@ make_jail() {
 in_jail() {
 	chroot $JAIL "$@"
 }
+
+BRUTE=$RAMPART_FS/brute
+
+# brute_short: test-sized throttle and ban times, empty tables, enforce mode.
+brute_short() {
+	echo enforce > $BRUTE/mode
+	echo 400 > $BRUTE/fork_delay_ms
+	echo 30 > $BRUTE/throttle_secs
+	echo 30 > $BRUTE/ban_secs
+	echo 64 > $BRUTE/max_bans
+	echo "lift all" > $BRUTE/bans
+}
+
+# suid_probe: /tmp/suid-probe, a setuid-root copy of rampart-probe (its own inode).
+suid_probe() {
+	[ -u /tmp/suid-probe ] && return 0
+	cp /bin/rampart-probe /tmp/suid-probe && chmod 4755 /tmp/suid-probe || die "making /tmp/suid-probe failed"
+}
+
+# take_events: drain the pending events into $TAKEN, for several seen_event checks.
+take_events() {
+	TAKEN=$(events)
+}
+
+# seen_event PATTERN...: an event in $TAKEN matches every PATTERN; prints it.
+seen_event() {
+	match=$(printf '%s\n' "$TAKEN")
+	for pattern in "$@"; do
+		match=$(printf '%s\n' "$match" | grep -F -- "$pattern")
+	done
+	[ -n "$match" ] || die "no event with $*; taken: $(printf '%s' "$TAKEN" | tail -n 3)"
+	printf '%s\n' "$match" | tail -n 1
+}
+
+# fork_ms OUTPUT I: the milliseconds fork I took in crash-forks OUTPUT.
+fork_ms() {
+	printf '%s\n' "$1" | sed -n "s/^fork $2: \([0-9]*\) ms.*/\1/p"
+}
+
+# fresh_log_window: rampart's kernel log lines are limited to 10 per 5 s; a case that
+# checks for a line waits out the previous case's burst first.
+fresh_log_window() {
+	sleep 5
+}

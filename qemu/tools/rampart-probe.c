@@ -21,9 +21,18 @@
  *   chmod-suid PATH          chmod(PATH, 04755)
  *   mount-tmpfs DIR          mount a tmpfs on DIR
  *   pivot NEW OLD            pivot_root(NEW, OLD)
- *   bench open|fork|exec N   time N operations; prints "bench KIND: N ops, X ns/op"
+ *   bench open|fork|exec|unshare N
+ *                            time N operations; prints "bench KIND: N ops, X ns/op"
  *                            (open: open+close of a regular file; fork: fork+wait;
- *                            exec: fork+execve(/bin/true)+wait)
+ *                            exec: fork+execve(/bin/true)+wait; unshare: fork, the
+ *                            child unshares a user namespace, wait)
+ *   ok                       print "ok"
+ *   pause SECS               sleep SECS seconds
+ *   crash segv|abort         die of a NULL write (SIGSEGV) or abort() (SIGABRT)
+ *   crash-forks N [PROG]     fork N children that crash (or exec PROG crash segv);
+ *                            prints "fork I: MS ms, signal S" per child, the
+ *                            time fork() took and how the child died
+ *   kill-forks N             fork N children that pause, kill each with SIGSEGV
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,6 +191,8 @@ static int bench_once(const char *kind)
 	if (pid == 0) {
 		if (!strcmp(kind, "exec"))
 			execl("/bin/true", "true", (char *)NULL);
+		if (!strcmp(kind, "unshare") && unshare(CLONE_NEWUSER))
+			_exit(1);
 		_exit(0);
 	}
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
@@ -191,13 +202,65 @@ static int cmd_bench(const char *kind, long n)
 {
 	long long start;
 
-	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec"))
+	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec") &&
+	    strcmp(kind, "unshare"))
 		return 2;
 	start = now_ns();
 	for (long i = 0; i < n; i++)
 		if (bench_once(kind))
 			return report(kind, -1);
 	printf("bench %s: %ld ops, %lld ns/op\n", kind, n, (now_ns() - start) / (n ? n : 1));
+	return 0;
+}
+
+static void crash(const char *how)
+{
+	if (!strcmp(how, "abort"))
+		abort();
+	*(volatile int *)0 = 1;
+}
+
+static int cmd_crash_forks(long n, const char *prog)
+{
+	for (long i = 0; i < n; i++) {
+		long long start = now_ns();
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return report("fork", -1);
+		if (pid == 0) {
+			if (prog)
+				execl(prog, prog, "crash", "segv", (char *)NULL);
+			crash("segv");
+			_exit(0);
+		}
+		printf("fork %ld: %lld ms, ", i, (now_ns() - start) / 1000000);
+		if (waitpid(pid, &status, 0) != pid)
+			return report("waitpid", -1);
+		printf("signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	}
+	return 0;
+}
+
+static int cmd_kill_forks(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return report("fork", -1);
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		usleep(10000);
+		kill(pid, SIGSEGV);
+		if (waitpid(pid, &status, 0) != pid)
+			return report("waitpid", -1);
+		printf("killed child: signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	}
 	return 0;
 }
 
@@ -236,6 +299,18 @@ int main(int argc, char **argv)
 		return report("pivot_root", (int)syscall(SYS_pivot_root, argv[2], argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "bench"))
 		return cmd_bench(argv[2], atol(argv[3]));
+	if (argc == 2 && !strcmp(argv[1], "ok"))
+		return report("ok", 0);
+	if (argc == 3 && !strcmp(argv[1], "pause"))
+		return report("pause", sleep(atoi(argv[2])) ? -1 : 0);
+	if (argc == 3 && !strcmp(argv[1], "crash")) {
+		crash(argv[2]);
+		return 1;
+	}
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "crash-forks"))
+		return cmd_crash_forks(atol(argv[2]), argc == 4 ? argv[3] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "kill-forks"))
+		return cmd_kill_forks(atol(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "as-user"))
 		return cmd_as_user(atoi(argv[2]), argv + 3);
 	fprintf(stderr, "usage: rampart-probe COMMAND ... (see the comment at the top of rampart-probe.c)\n");

@@ -29,16 +29,20 @@ pub enum Decision {
     Learn = 2,
     /// Audit mode: would have been denied, allowed and reported.
     Audit = 3,
+    /// Not a decision on an operation: something a module observed or a state change
+    /// (a crash, a throttle or ban starting or ending); `reason` says which.
+    Notice = 4,
 }
 
 impl Decision {
-    /// Name used in the event (`allow`, `deny`, `learn`, `audit`).
+    /// Name used in the event (`allow`, `deny`, `learn`, `audit`, `notice`).
     pub fn name(self) -> &'static str {
         match self {
             Decision::Allow => "allow",
             Decision::Deny => "deny",
             Decision::Learn => "learn",
             Decision::Audit => "audit",
+            Decision::Notice => "notice",
         }
     }
 
@@ -49,6 +53,7 @@ impl Decision {
             1 => Decision::Deny,
             2 => Decision::Learn,
             3 => Decision::Audit,
+            4 => Decision::Notice,
             _ => return None,
         })
     }

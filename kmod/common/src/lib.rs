@@ -7,6 +7,7 @@
 #![no_std]
 
 pub mod allowlist;
+pub mod brute;
 pub mod devmem;
 pub mod event;
 pub mod mode;

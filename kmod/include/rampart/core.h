@@ -17,6 +17,7 @@ enum rampart_decision {
 	RAMPART_DENY = 1,
 	RAMPART_LEARN = 2,
 	RAMPART_AUDIT = 3,
+	RAMPART_NOTICE = 4,
 };
 
 /* Longest executable path an event carries; longer paths are reported as such. */
@@ -48,8 +49,9 @@ struct rampart_subject {
 void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task);
 
 /*
- * Queues one event for /sys/kernel/security/rampart/events and, for denials
- * and audits, writes a rate-limited kernel log line naming @s and its parent.
+ * Queues one event for /sys/kernel/security/rampart/events and, for denials,
+ * audits and notices, writes a rate-limited kernel log line naming @s and its
+ * parent (a notice's line starts with @reason).
  * Does not sleep. A full queue drops the event and counts it.
  */
 void rampart_event_emit(const struct rampart_subject *s, const char *module,
@@ -59,7 +61,6 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 /* rampart's securityfs directory (/sys/kernel/security/rampart), for module subdirectories. */
 struct dentry *rampart_securityfs_dir(void);
 
-#endif /* RAMPART_CORE_H */
 
 /*
  * Settings files of a rampart module, in /sys/kernel/security/rampart/<dir>/.
@@ -106,3 +107,5 @@ struct rampart_hook_ops;
 int rampart_hooks_attach(struct rampart_hook_ops *ops);
 /* Unregisters @ops; returns once no handler of @ops is running. */
 void rampart_hooks_detach(struct rampart_hook_ops *ops);
+
+#endif /* RAMPART_CORE_H */

@@ -16,7 +16,7 @@
 #include <linux/security.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 2
+#define RAMPART_HOOKS_ABI 3
 
 struct cred;
 struct dentry;
@@ -44,6 +44,8 @@ struct rampart_hook_ops {
 	int (*ptrace_access_check)(struct task_struct *child, unsigned int mode);
 	int (*bprm_check)(struct linux_binprm *bprm);
 	int (*fchdir)(struct file *dir);
+	int (*task_fork)(u64 clone_flags);
+	int (*task_crash)(int sig, const struct kernel_siginfo *info);
 	struct list_head node;
 };
 
