@@ -34,3 +34,24 @@ pub struct Event {
     /// The original record.
     pub raw: String,
 }
+
+/// What rules look at in an event, borrowed: decoding can hand lines to the rules
+/// without copying them into an [`Event`] first.
+#[derive(Debug, Clone, Copy)]
+pub struct EventView<'a> {
+    /// Kind of source.
+    pub source: SourceKind,
+    /// Program that wrote it.
+    pub program: &'a str,
+    /// The message rules match against.
+    pub message: &'a str,
+    /// Decoded fields.
+    pub fields: &'a BTreeMap<String, String>,
+}
+
+impl Event {
+    /// The parts of this event rules look at.
+    pub fn view(&self) -> EventView<'_> {
+        EventView { source: self.source, program: &self.program, message: &self.message, fields: &self.fields }
+    }
+}

@@ -1,7 +1,7 @@
 //! Turning raw log bytes into events: bounded line length, lossy UTF-8, counted
 //! malformed input. Used by every log source and by `test-rules`.
 
-use crate::event::{Event, SourceKind};
+use crate::event::{Event, EventView, SourceKind};
 use crate::logline;
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -24,8 +24,40 @@ pub struct LineStats {
     pub oversized: u64,
 }
 
+impl LineStats {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &LineStats) {
+        self.lines += other.lines;
+        self.decoded += other.decoded;
+        self.undecoded += other.undecoded;
+        self.invalid_utf8 += other.invalid_utf8;
+        self.oversized += other.oversized;
+    }
+}
+
 /// Decodes one syslog line (without its newline) into an event.
 pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Option<Event> {
+    let no_fields = BTreeMap::new();
+    decode_view(raw, year, stats, &no_fields, |view, time, text| Event {
+        source: view.source,
+        origin: origin.to_string(),
+        time,
+        program: view.program.to_string(),
+        message: view.message.to_string(),
+        fields: BTreeMap::new(),
+        raw: text.to_string(),
+    })
+}
+
+/// Decodes one syslog line (without its newline) and hands `f` a borrowed view of it,
+/// its time and the whole line as text, without copying; the line is counted in `stats`.
+pub fn decode_view<'f, T>(
+    raw: &[u8],
+    year: i64,
+    stats: &mut LineStats,
+    no_fields: &'f BTreeMap<String, String>,
+    f: impl FnOnce(EventView<'_>, i64, &str) -> T,
+) -> Option<T> {
     stats.lines += 1;
     if raw.len() > MAX_LINE {
         stats.oversized += 1;
@@ -44,24 +76,29 @@ pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Opt
         return None;
     };
     stats.decoded += 1;
-    Some(Event {
-        source: SourceKind::Log,
-        origin: origin.to_string(),
-        time: line.time.unwrap_or_else(logline::now),
-        program: line.program.to_string(),
-        message: line.message.to_string(),
-        fields: BTreeMap::new(),
-        raw: text.into_owned(),
+    let view = EventView { source: SourceKind::Log, program: line.program, message: line.message, fields: no_fields };
+    Some(f(view, line.time.unwrap_or_else(logline::now), &text))
+}
+
+/// Reads `reader` to its end, calling `f` with a borrowed view of each decoded line,
+/// its time and its text (no per-line copies: for bulk analysis).
+pub fn for_each_view(
+    reader: &mut impl BufRead,
+    year: i64,
+    stats: &mut LineStats,
+    mut f: impl FnMut(EventView<'_>, i64, &str),
+) -> std::io::Result<()> {
+    let no_fields = BTreeMap::new();
+    for_each_line(reader, stats, |line, stats| {
+        decode_view(line, year, stats, &no_fields, &mut f);
     })
 }
 
-/// Reads `reader` to its end, calling `f` with each decoded event.
-pub fn for_each_event(
+/// Calls `f` with each line of `reader` (without its newline, at most `MAX_LINE + 1` bytes).
+fn for_each_line(
     reader: &mut impl BufRead,
-    origin: &str,
-    year: i64,
     stats: &mut LineStats,
-    mut f: impl FnMut(Event),
+    mut f: impl FnMut(&[u8], &mut LineStats),
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
@@ -70,10 +107,7 @@ pub fn for_each_event(
         if n == 0 {
             return Ok(());
         }
-        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        if let Some(event) = decode(line, origin, year, stats) {
-            f(event);
-        }
+        f(buf.strip_suffix(b"\n").unwrap_or(&buf), stats);
     }
 }
 
@@ -115,9 +149,9 @@ mod tests {
         input.extend_from_slice(b"\nNov 28 02:00:07 h sshd[1]: last line without newline");
         let mut stats = LineStats::default();
         let mut events = Vec::new();
-        for_each_event(&mut input.as_slice(), "t", 2026, &mut stats, |e| events.push(e)).unwrap();
+        for_each_view(&mut input.as_slice(), 2026, &mut stats, |e, _, _| events.push(e.message.to_string())).unwrap();
         assert_eq!(stats, LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 });
-        assert_eq!(events[1].message, "caf\u{fffd} \u{fffd}");
-        assert_eq!(events[2].message, "last line without newline");
+        assert_eq!(events[1], "caf\u{fffd} \u{fffd}");
+        assert_eq!(events[2], "last line without newline");
     }
 }

@@ -6,12 +6,12 @@
 //! (frequency rules) runs over the matches in file order, so the result is the same
 //! as a single pass.
 
-use crate::lines::{for_each_event, LineStats};
+use crate::lines::{for_each_view, LineStats};
 use crate::rules::engine::Engine;
 use crate::rules::Rule;
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
@@ -80,13 +80,7 @@ fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// Decodes and base-matches `block` (whole lines) on every core.
-fn match_block(
-    engine: &Engine,
-    block: &[u8],
-    origin: &str,
-    year: i64,
-    with_lines: bool,
-) -> Vec<(LineStats, Vec<BaseMatch>)> {
+fn match_block(engine: &Engine, block: &[u8], year: i64, with_lines: bool) -> Vec<(LineStats, Vec<BaseMatch>)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| {
         let workers: Vec<_> = split_lines(block, threads)
@@ -95,10 +89,10 @@ fn match_block(
                 scope.spawn(move || {
                     let mut stats = LineStats::default();
                     let mut found = Vec::new();
-                    let _ = for_each_event(&mut slice, origin, year, &mut stats, |event| {
-                        if let Some((rule, fields)) = engine.match_base(&event) {
-                            let raw = with_lines.then(|| event.raw.clone());
-                            found.push(BaseMatch { rule, fields, time: event.time, raw });
+                    let _ = for_each_view(&mut slice, year, &mut stats, |event, time, text| {
+                        if let Some((rule, fields)) = engine.match_base(event) {
+                            let raw = with_lines.then(|| text.to_string());
+                            found.push(BaseMatch { rule, fields, time, raw });
                         }
                     });
                     (stats, found)
@@ -111,16 +105,74 @@ fn match_block(
 
 /// Analyses `path`; `on_match` sees each line a base rule matched, in file order, when
 /// `with_lines` is set.
-pub fn run(path: &Path, rules: Vec<Rule>, with_lines: bool, on_match: impl FnMut(u32, &str)) -> Result<Report> {
+pub fn run(
+    path: &Path,
+    rules: Vec<Rule>,
+    with_lines: bool,
+    on_match: impl FnMut(u32, &str) + Send,
+) -> Result<Report> {
     run_blocks(path, rules, with_lines, BLOCK, on_match)
 }
 
+/// Correlation and counting, in file order, over what the matching workers found.
+struct Tally {
+    engine: Engine,
+    stats: LineStats,
+    reports: BTreeMap<u32, RuleReport>,
+    /// Matches per rule and source address, counted in hash maps (sorted for the report).
+    counts: HashMap<u32, HashMap<String, u64>>,
+}
+
+impl Tally {
+    fn add(&mut self, parts: Vec<(LineStats, Vec<BaseMatch>)>, on_match: &mut impl FnMut(u32, &str)) {
+        for (part_stats, found) in parts {
+            self.stats.add(&part_stats);
+            for base in found {
+                if let Some(raw) = &base.raw {
+                    on_match(self.engine.rules()[base.rule].id, raw);
+                }
+                for m in self.engine.correlate(base.rule, base.fields, base.time) {
+                    let rule = self.engine.rule(&m);
+                    let r = self.reports.entry(rule.id).or_insert_with(|| RuleReport {
+                        id: rule.id,
+                        level: rule.level,
+                        description: rule.description.clone(),
+                        matches: 0,
+                        sources: BTreeMap::new(),
+                    });
+                    r.matches += 1;
+                    if let Some(ip) = m.fields.get("srcip") {
+                        let per_source = self.counts.entry(rule.id).or_default();
+                        match per_source.get_mut(ip) {
+                            Some(n) => *n += 1,
+                            None => {
+                                per_source.insert(ip.clone(), 1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn report(mut self, file: String) -> Report {
+        for (id, per_source) in self.counts {
+            if let Some(r) = self.reports.get_mut(&id) {
+                r.sources = per_source.into_iter().collect();
+            }
+        }
+        Report { file, stats: self.stats, rules: self.reports.into_values().collect() }
+    }
+}
+
+/// Reads `path` in blocks of whole lines, matches each block on every core, and hands the
+/// matches to a correlation thread, so correlating block N overlaps matching block N+1.
 fn run_blocks(
     path: &Path,
     rules: Vec<Rule>,
     with_lines: bool,
     block_size: usize,
-    mut on_match: impl FnMut(u32, &str),
+    mut on_match: impl FnMut(u32, &str) + Send,
 ) -> Result<Report> {
     let mut file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let year = crate::logline::year_of(
@@ -130,17 +182,46 @@ fn run_blocks(
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or_else(crate::logline::now, |d| d.as_secs() as i64),
     );
-    let mut engine = Engine::new(rules);
-    let origin = path.display().to_string();
-    let mut stats = LineStats::default();
-    let mut reports: BTreeMap<u32, RuleReport> = BTreeMap::new();
+    let matcher = Engine::new(rules.clone());
+    let mut tally =
+        Tally { engine: Engine::new(rules), stats: LineStats::default(), reports: BTreeMap::new(), counts: HashMap::new() };
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(LineStats, Vec<BaseMatch>)>>(1);
+    let read = std::thread::scope(|scope| {
+        let correlator = scope.spawn(move || {
+            for parts in receiver {
+                tally.add(parts, &mut on_match);
+            }
+            tally
+        });
+        let read = read_blocks(&mut file, block_size, |block, skipped| {
+            let mut parts = match_block(&matcher, block, year, with_lines);
+            parts.push((LineStats { lines: skipped, oversized: skipped, ..LineStats::default() }, Vec::new()));
+            // The correlator only stops early by panicking; join reports that below.
+            let _ = sender.send(parts);
+        });
+        drop(sender);
+        correlator.join().map(|tally| (read, tally))
+    });
+    let (read, tally) = read.map_err(|_| anyhow::anyhow!("the correlation thread panicked"))?;
+    read.with_context(|| format!("reading {}", path.display()))?;
+    Ok(tally.report(path.display().to_string()))
+}
+
+/// Calls `f` with each block of whole lines of `file` (about `block_size` bytes) and the
+/// number of lines longer than a block that were skipped before it.
+fn read_blocks(
+    file: &mut impl Read,
+    block_size: usize,
+    mut f: impl FnMut(&[u8], u64),
+) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut skipping_long_line = false;
     loop {
+        let mut skipped = 0;
         let mut block = std::mem::take(&mut carry);
         let kept = block.len();
         block.resize(kept + block_size, 0);
-        let n = read_full(&mut file, &mut block[kept..]).with_context(|| format!("reading {}", path.display()))?;
+        let n = read_full(file, &mut block[kept..])?;
         block.truncate(kept + n);
         let at_end = n < block_size;
         if skipping_long_line {
@@ -159,49 +240,17 @@ fn run_blocks(
                 None if block.is_empty() => {}
                 None => {
                     // One line fills the whole block: count it and skip the rest of it.
-                    stats.lines += 1;
-                    stats.oversized += 1;
+                    skipped = 1;
                     block.clear();
                     skipping_long_line = true;
                 }
             }
         }
-        for (part_stats, found) in match_block(&engine, &block, &origin, year, with_lines) {
-            stats.lines += part_stats.lines;
-            stats.decoded += part_stats.decoded;
-            stats.undecoded += part_stats.undecoded;
-            stats.invalid_utf8 += part_stats.invalid_utf8;
-            stats.oversized += part_stats.oversized;
-            for base in found {
-                if let Some(raw) = &base.raw {
-                    on_match(engine.rules()[base.rule].id, raw);
-                }
-                for m in engine.correlate(base.rule, base.fields, base.time) {
-                    let rule = engine.rule(&m);
-                    let r = reports.entry(rule.id).or_insert_with(|| RuleReport {
-                        id: rule.id,
-                        level: rule.level,
-                        description: rule.description.clone(),
-                        matches: 0,
-                        sources: BTreeMap::new(),
-                    });
-                    r.matches += 1;
-                    if let Some(ip) = m.fields.get("srcip") {
-                        match r.sources.get_mut(ip) {
-                            Some(n) => *n += 1,
-                            None => {
-                                r.sources.insert(ip.clone(), 1);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        f(&block, skipped);
         if at_end {
-            break;
+            return Ok(());
         }
     }
-    Ok(Report { file: origin, stats, rules: reports.into_values().collect() })
 }
 
 /// Human-readable summary.

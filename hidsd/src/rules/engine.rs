@@ -1,7 +1,7 @@
 //! Matching events against rules, and counting matches for composite rules.
 
 use super::{Matcher, Rule};
-use crate::event::Event;
+use crate::event::{Event, EventView};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 
@@ -24,13 +24,26 @@ const MAX_WINDOWS: usize = 100_000;
 /// The rule engine: stateless base rules plus windows for composite rules.
 pub struct Engine {
     rules: Vec<Rule>,
-    windows: HashMap<(u32, String), VecDeque<i64>>,
+    /// Per rule: the composite rules that count its matches (their group is one of its groups).
+    composites_of: Vec<Vec<usize>>,
+    /// Per composite rule id, per `same_field` value: the times of recent matches.
+    windows: HashMap<u32, HashMap<String, VecDeque<i64>>>,
+    /// Number of windows in `windows`.
+    window_count: usize,
 }
 
 impl Engine {
     /// An engine over `rules` (in the order base rules are tried).
     pub fn new(rules: Vec<Rule>) -> Self {
-        Self { rules, windows: HashMap::new() }
+        let composites_of = rules
+            .iter()
+            .map(|base| {
+                (0..rules.len())
+                    .filter(|&i| matches!(&rules[i].matcher, Matcher::Composite { group, .. } if base.groups.contains(group)))
+                    .collect()
+            })
+            .collect();
+        Self { rules, composites_of, windows: HashMap::new(), window_count: 0 }
     }
 
     /// The rules.
@@ -44,7 +57,7 @@ impl Engine {
     }
 
     /// The first base rule that matches `event` (its index), with the fields it decoded.
-    pub fn match_base(&self, event: &Event) -> Option<(usize, BTreeMap<String, String>)> {
+    pub fn match_base(&self, event: EventView<'_>) -> Option<(usize, BTreeMap<String, String>)> {
         self.rules.iter().enumerate().find_map(|(index, rule)| {
             let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { return None };
             if source.is_some_and(|s| s != event.source) || program.as_ref().is_some_and(|p| *p != event.program) {
@@ -55,10 +68,13 @@ impl Engine {
             }
             let mut decoded = event.fields.clone();
             if let Some(pattern) = pattern {
-                let caps = pattern.captures(event.message.as_bytes())?;
-                for name in pattern.capture_names().flatten() {
-                    if let Some(m) = caps.name(name) {
-                        decoded.insert(name.to_string(), String::from_utf8_lossy(m.as_bytes()).into_owned());
+                let mut locations = pattern.capture_locations();
+                pattern.captures_read(&mut locations, event.message.as_bytes())?;
+                for (group, name) in pattern.capture_names().enumerate() {
+                    let (Some(name), Some((start, end))) = (name, locations.get(group)) else { continue };
+                    // Group bounds of a match are character boundaries of the UTF-8 message.
+                    if let Some(value) = event.message.get(start..end) {
+                        decoded.insert(name.to_string(), value.to_string());
                     }
                 }
             }
@@ -73,7 +89,7 @@ impl Engine {
     /// Runs `event` through the rules: the base rule match first (level 0 included:
     /// sinks decide what to show), then every composite rule it completed.
     pub fn process(&mut self, event: &Event) -> Vec<Match> {
-        let Some((base, fields)) = self.match_base(event) else { return Vec::new() };
+        let Some((base, fields)) = self.match_base(event.view()) else { return Vec::new() };
         self.correlate(base, fields, event.time)
     }
 
@@ -81,21 +97,25 @@ impl Engine {
     /// composite rules; returns the base match followed by every composite it completed.
     /// Calls must come in event order.
     pub fn correlate(&mut self, base: usize, fields: BTreeMap<String, String>, time: i64) -> Vec<Match> {
-        let groups = &self.rules[base].groups;
         let mut fired = Vec::new();
-        for (index, composite) in self.rules.iter().enumerate() {
-            let Matcher::Composite { group, frequency, timeframe, same_field } = &composite.matcher else { continue };
-            if !groups.contains(group) {
-                continue;
-            }
+        for &index in self.composites_of.get(base).map_or(&[][..], Vec::as_slice) {
+            let composite = &self.rules[index];
+            let Matcher::Composite { frequency, timeframe, same_field, .. } = &composite.matcher else { continue };
             let key = match same_field {
                 Some(f) => match fields.get(f) {
-                    Some(v) => v.clone(),
+                    Some(v) => v.as_str(),
                     None => continue,
                 },
-                None => String::new(),
+                None => "",
             };
-            let window = self.windows.entry((composite.id, key)).or_default();
+            let per_key = self.windows.entry(composite.id).or_default();
+            let window = match per_key.get_mut(key) {
+                Some(window) => window,
+                None => {
+                    self.window_count += 1;
+                    per_key.entry(key.to_string()).or_default()
+                }
+            };
             let horizon = time - i64::try_from(*timeframe).unwrap_or(i64::MAX);
             while window.front().is_some_and(|&t| t <= horizon) {
                 window.pop_front();
@@ -107,7 +127,7 @@ impl Engine {
                 fired.push(Match { rule: index, fields: BTreeMap::new(), block, composite: true });
             }
         }
-        if self.windows.len() > MAX_WINDOWS {
+        if self.window_count > MAX_WINDOWS {
             self.prune(time);
         }
         for m in &mut fired {
@@ -130,9 +150,13 @@ impl Engine {
             .max()
             .unwrap_or(0);
         let horizon = now - i64::try_from(longest).unwrap_or(i64::MAX);
-        self.windows.retain(|_, w| w.back().is_some_and(|&t| t > horizon));
-        if self.windows.len() > MAX_WINDOWS {
+        for per_key in self.windows.values_mut() {
+            per_key.retain(|_, w| w.back().is_some_and(|&t| t > horizon));
+        }
+        self.window_count = self.windows.values().map(HashMap::len).sum();
+        if self.window_count > MAX_WINDOWS {
             self.windows.clear();
+            self.window_count = 0;
         }
     }
 }
@@ -184,11 +208,11 @@ mod tests {
     fn injected_address_in_user_name_is_never_the_source() {
         let mut e = engine();
         let evil = "Failed password for invalid user x from 6.6.6.6 port 22 ssh2 from 198.51.100.4 port 5555 ssh2";
-        let (_, fields) = e.match_base(&sshd(evil, 1)).unwrap();
+        let (_, fields) = e.match_base(sshd(evil, 1).view()).unwrap();
         assert_eq!(fields["srcip"], "198.51.100.4");
         assert_eq!(fields["user"], "x from 6.6.6.6 port 22 ssh2");
         // An address-looking user name with nothing after it does not match at all.
-        assert!(e.match_base(&sshd("Invalid user a from 6.6.6.6 port 22 x", 1)).is_none());
+        assert!(e.match_base(sshd("Invalid user a from 6.6.6.6 port 22 x", 1).view()).is_none());
         let blocked: Vec<IpAddr> =
             (0..5).flat_map(|i| e.process(&sshd(evil, 10 + i))).filter_map(|a| a.block).collect();
         assert_eq!(blocked, ["198.51.100.4".parse::<IpAddr>().unwrap()]);
@@ -197,7 +221,7 @@ mod tests {
     #[test]
     fn invalid_address_is_dropped() {
         let e = engine();
-        let (_, fields) = e.match_base(&sshd("Invalid user a from 999.1.1.1 port 22", 1)).unwrap();
+        let (_, fields) = e.match_base(sshd("Invalid user a from 999.1.1.1 port 22", 1).view()).unwrap();
         assert!(!fields.contains_key("srcip"));
     }
 

@@ -267,7 +267,11 @@ pub struct Brute {
 
 impl Default for Brute {
     fn default() -> Self {
-        Brute { tunables: Tunables::default(), bans: ExpiringSet::new(BAN_SLOTS), throttles: ExpiringSet::new(THROTTLE_SLOTS) }
+        Brute {
+            tunables: Tunables::default(),
+            bans: ExpiringSet::new(BAN_SLOTS),
+            throttles: ExpiringSet::new(THROTTLE_SLOTS),
+        }
     }
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Kernel module overhead benchmark: boots the patched and vanilla kernels with the
+# `bench` guest suite and records, per kernel, ns/op (fastest of 9 interleaved
+# rounds, default 9) as ratios to the modules unloaded, all from the same boot:
+#   rampart_devmem: open+close, fork+wait, fork+exec+wait; native hooks and (patched
+#                   kernel) the kretprobe fallback forced
+#   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
+# Writes bench/results/kmod-overhead.md.
+#   bench/kmod-overhead.sh     (after `rampart build` of both variants)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rampart=${RAMPART:-target/release/rampart}
+out=bench/results/kmod-overhead.md
+{
+	echo "# rampart kernel module overhead (guest under QEMU TCG, fastest of interleaved rounds)"
+	echo
+	echo "Recorded $(date -u +%Y-%m-%d) with \`bench/kmod-overhead.sh\`; ratios are to the unloaded baseline of the same boot."
+	echo
+} > "$out"
+for variant in patched vanilla; do
+	"$rampart" boot-test --variant "$variant" --suite bench --timeout 1200 | tee /tmp/bench-$variant.txt
+	results=$(grep -o '/[^ ]*results.json' /tmp/bench-$variant.txt | tail -n 1)
+	serial=$(dirname "$results")/serial.log
+	{
+		echo "## $variant kernel"
+		echo
+		echo '```'
+		grep -o 'RATIO .*' "$serial"
+		grep -o 'BENCH .*' "$serial"
+		echo '```'
+		echo
+	} >> "$out"
+done
+cat "$out"
