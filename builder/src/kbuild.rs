@@ -181,10 +181,11 @@ fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_has
     Ok(ModuleArtifact { name, kos, hash, cached, log })
 }
 
-/// Starts a new object directory as a copy of the newest finished kernel build from
-/// the same source tree, so a changed `.config` or patch rebuilds only what it
-/// affects. Kbuild compares every object's recorded command and dependencies, so a
-/// seeded directory builds exactly what a fresh one would.
+/// Starts a new object directory as a copy of a finished kernel build from the same
+/// source tree (the newest of the same target and variant if any, else the newest),
+/// so a changed `.config` or patch rebuilds only what it affects. Kbuild compares every
+/// object's recorded command and dependencies, so a seeded directory builds exactly
+/// what a fresh one would.
 fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
     if obj.exists() {
         return Ok(());
@@ -195,7 +196,14 @@ fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|dir| std::fs::read_to_string(dir.join(SOURCE_TREE_STAMP)).is_ok_and(|t| t == tree))
-        .filter_map(|dir| Some((std::fs::metadata(dir.join("kernel.done")).ok()?.modified().ok()?, dir)))
+        .filter_map(|dir| {
+            let finished = std::fs::metadata(dir.join("kernel.done")).ok()?.modified().ok()?;
+            let same_kind = std::fs::read(dir.join("metadata.json"))
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<BuildMetadata>(&bytes).ok())
+                .is_some_and(|m| m.target == configured.target && m.variant == configured.variant);
+            Some(((same_kind, finished), dir))
+        })
         .max();
     let Some((_, previous)) = newest else { return Ok(()) };
     eprintln!("kernel: seeding the object directory from {}", previous.display());

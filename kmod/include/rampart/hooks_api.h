@@ -16,7 +16,7 @@
 #include <linux/security.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 3
+#define RAMPART_HOOKS_ABI 4
 
 struct cred;
 struct dentry;
@@ -25,7 +25,41 @@ struct kernel_siginfo;
 struct linux_binprm;
 struct path;
 struct task_struct;
+struct user_namespace;
 
+/**
+ * struct rampart_hook_ops - one module's handlers; NULL handlers are skipped.
+ * Each returns 0 or a negative errno; the first error wins.
+ * @abi: must be RAMPART_HOOKS_ABI.
+ * @name: shown in registration messages.
+ * @file_open: security_file_open().
+ * @locked_down: security_locked_down().
+ * @userns_create: security_create_user_ns(), for every new user namespace.
+ * @path_chroot: security_path_chroot().
+ * @sb_mount: security_sb_mount().
+ * @sb_pivotroot: security_sb_pivotroot().
+ * @path_mknod: security_path_mknod().
+ * @path_chmod: security_path_chmod().
+ * @task_kill: security_task_kill().
+ * @ptrace_access_check: security_ptrace_access_check().
+ * @bprm_check: security_bprm_check().
+ * @fchdir: fchdir(2) to an open directory (a rampart hook point, not an LSM hook).
+ * @path_mkdir: security_path_mkdir().
+ * @path_symlink: security_path_symlink().
+ * @path_unlink: security_path_unlink().
+ * @path_rmdir: security_path_rmdir().
+ * @path_rename: security_path_rename().
+ * @path_link: security_path_link().
+ * @path_truncate: security_path_truncate().
+ * @inode_getattr: security_inode_getattr() (stat and friends).
+ * @capable: security_capable(); called in atomic context too.
+ * @file_receive: security_file_receive() (a descriptor passed over a socket).
+ * @task_fork: kernel_clone(), in the parent before the child is created; may
+ *	sleep (e.g. to throttle forks). A hook point, not an LSM hook.
+ * @task_crash: a task is about to die of a core-dumping signal (get_signal(),
+ *	before the core dump); the return value is ignored. A hook point.
+ * @node: owned by the hook layer.
+ */
 struct rampart_hook_ops {
 	unsigned int abi;
 	const char *name;
@@ -46,6 +80,20 @@ struct rampart_hook_ops {
 	int (*fchdir)(struct file *dir);
 	int (*task_fork)(u64 clone_flags);
 	int (*task_crash)(int sig, const struct kernel_siginfo *info);
+	int (*path_mkdir)(const struct path *dir, struct dentry *dentry, umode_t mode);
+	int (*path_symlink)(const struct path *dir, struct dentry *dentry, const char *old_name);
+	int (*path_unlink)(const struct path *dir, struct dentry *dentry);
+	int (*path_rmdir)(const struct path *dir, struct dentry *dentry);
+	int (*path_rename)(const struct path *old_dir, struct dentry *old_dentry,
+			   const struct path *new_dir, struct dentry *new_dentry,
+			   unsigned int flags);
+	int (*path_link)(struct dentry *old_dentry, const struct path *new_dir,
+			 struct dentry *new_dentry);
+	int (*path_truncate)(const struct path *path);
+	int (*inode_getattr)(const struct path *path);
+	int (*capable)(const struct cred *cred, struct user_namespace *ns, int cap,
+		       unsigned int opts);
+	int (*file_receive)(struct file *file);
 	struct list_head node;
 };
 
