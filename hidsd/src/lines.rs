@@ -51,11 +51,11 @@ pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Opt
 
 /// Decodes one syslog line (without its newline) and hands `f` a borrowed view of it,
 /// its time and the whole line as text, without copying; the line is counted in `stats`.
-pub fn decode_view<'f, T>(
+pub fn decode_view<T>(
     raw: &[u8],
     year: i64,
     stats: &mut LineStats,
-    no_fields: &'f BTreeMap<String, String>,
+    no_fields: &BTreeMap<String, String>,
     f: impl FnOnce(EventView<'_>, i64, &str) -> T,
 ) -> Option<T> {
     stats.lines += 1;

@@ -79,38 +79,22 @@ fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Decodes and base-matches `block` (whole lines) on every core.
-fn match_block(engine: &Engine, block: &[u8], year: i64, with_lines: bool) -> Vec<(LineStats, Vec<BaseMatch>)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = split_lines(block, threads)
-            .into_iter()
-            .map(|mut slice| {
-                scope.spawn(move || {
-                    let mut stats = LineStats::default();
-                    let mut found = Vec::new();
-                    let _ = for_each_view(&mut slice, year, &mut stats, |event, time, text| {
-                        if let Some((rule, fields)) = engine.match_base(event) {
-                            let raw = with_lines.then(|| text.to_string());
-                            found.push(BaseMatch { rule, fields, time, raw });
-                        }
-                    });
-                    (stats, found)
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
-    })
+/// Decodes and base-matches `slice` (whole lines).
+fn match_slice(engine: &Engine, mut slice: &[u8], year: i64, with_lines: bool) -> (LineStats, Vec<BaseMatch>) {
+    let mut stats = LineStats::default();
+    let mut found = Vec::new();
+    let _ = for_each_view(&mut slice, year, &mut stats, |event, time, text| {
+        if let Some((rule, fields)) = engine.match_base(event) {
+            let raw = with_lines.then(|| text.to_string());
+            found.push(BaseMatch { rule, fields, time, raw });
+        }
+    });
+    (stats, found)
 }
 
 /// Analyses `path`; `on_match` sees each line a base rule matched, in file order, when
 /// `with_lines` is set.
-pub fn run(
-    path: &Path,
-    rules: Vec<Rule>,
-    with_lines: bool,
-    on_match: impl FnMut(u32, &str) + Send,
-) -> Result<Report> {
+pub fn run(path: &Path, rules: Vec<Rule>, with_lines: bool, on_match: impl FnMut(u32, &str) + Send) -> Result<Report> {
     run_blocks(path, rules, with_lines, BLOCK, on_match)
 }
 
@@ -165,8 +149,11 @@ impl Tally {
     }
 }
 
-/// Reads `path` in blocks of whole lines, matches each block on every core, and hands the
-/// matches to a correlation thread, so correlating block N overlaps matching block N+1.
+/// Reads `path` in blocks of whole lines and splits each block between one matching
+/// worker per core; a correlation thread takes the workers' results in file order, so
+/// correlating one block overlaps matching the next. Each worker keeps its own copy of
+/// the rules for the whole run: regexes shared between threads pass their scratch space
+/// around through a locked pool, and fresh copies would rebuild their lazy DFAs.
 fn run_blocks(
     path: &Path,
     rules: Vec<Rule>,
@@ -182,43 +169,76 @@ fn run_blocks(
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or_else(crate::logline::now, |d| d.as_secs() as i64),
     );
-    let matcher = Engine::new(rules.clone());
-    let mut tally =
-        Tally { engine: Engine::new(rules), stats: LineStats::default(), reports: BTreeMap::new(), counts: HashMap::new() };
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(LineStats, Vec<BaseMatch>)>>(1);
-    let read = std::thread::scope(|scope| {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut tally = Tally {
+        engine: Engine::new(rules.clone()),
+        stats: LineStats::default(),
+        reports: BTreeMap::new(),
+        counts: HashMap::new(),
+    };
+    let mut skipped_lines = 0;
+    let outcome = std::thread::scope(|scope| {
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        for _ in 0..threads {
+            let (slices, slice_receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            let (results, result_receiver) = std::sync::mpsc::sync_channel(2);
+            // Slice buffers go back to the reader for reuse.
+            let (spare, spare_receiver) = std::sync::mpsc::channel::<Vec<u8>>();
+            let rules = rules.clone();
+            scope.spawn(move || {
+                let engine = Engine::new(rules);
+                for slice in slice_receiver {
+                    if results.send(match_slice(&engine, &slice, year, with_lines)).is_err() {
+                        return;
+                    }
+                    let _ = spare.send(slice);
+                }
+            });
+            to_workers.push((slices, spare_receiver));
+            from_workers.push(result_receiver);
+        }
         let correlator = scope.spawn(move || {
-            for parts in receiver {
-                tally.add(parts, &mut on_match);
+            // Every block goes to every worker (a slice, maybe empty), so taking one
+            // result from each worker in turn keeps file order.
+            'blocks: loop {
+                for results in &from_workers {
+                    let Ok(part) = results.recv() else { break 'blocks };
+                    tally.add(vec![part], &mut on_match);
+                }
             }
             tally
         });
         let read = read_blocks(&mut file, block_size, |block, skipped| {
-            let mut parts = match_block(&matcher, block, year, with_lines);
-            parts.push((LineStats { lines: skipped, oversized: skipped, ..LineStats::default() }, Vec::new()));
-            // The correlator only stops early by panicking; join reports that below.
-            let _ = sender.send(parts);
+            skipped_lines += skipped;
+            for ((worker, spares), slice) in to_workers.iter().zip(split_lines(block, threads)) {
+                let mut buffer = spares.try_recv().unwrap_or_default();
+                buffer.clear();
+                buffer.extend_from_slice(slice);
+                // A worker only stops early by panicking; the join below reports that.
+                let _ = worker.send(buffer);
+            }
         });
-        drop(sender);
+        drop(to_workers);
         correlator.join().map(|tally| (read, tally))
     });
-    let (read, tally) = read.map_err(|_| anyhow::anyhow!("the correlation thread panicked"))?;
+    let (read, mut tally) = outcome.map_err(|_| anyhow::anyhow!("the correlation thread panicked"))?;
     read.with_context(|| format!("reading {}", path.display()))?;
+    tally.stats.add(&LineStats { lines: skipped_lines, oversized: skipped_lines, ..LineStats::default() });
     Ok(tally.report(path.display().to_string()))
 }
 
 /// Calls `f` with each block of whole lines of `file` (about `block_size` bytes) and the
 /// number of lines longer than a block that were skipped before it.
-fn read_blocks(
-    file: &mut impl Read,
-    block_size: usize,
-    mut f: impl FnMut(&[u8], u64),
-) -> std::io::Result<()> {
+fn read_blocks(file: &mut impl Read, block_size: usize, mut f: impl FnMut(&[u8], u64)) -> std::io::Result<()> {
+    // Both buffers are reused: fresh 4 MiB blocks would cost a page fault per page.
+    let mut block: Vec<u8> = Vec::new();
     let mut carry: Vec<u8> = Vec::new();
     let mut skipping_long_line = false;
     loop {
         let mut skipped = 0;
-        let mut block = std::mem::take(&mut carry);
+        block.clear();
+        block.append(&mut carry);
         let kept = block.len();
         block.resize(kept + block_size, 0);
         let n = read_full(file, &mut block[kept..])?;
@@ -236,7 +256,10 @@ fn read_blocks(
         }
         if !at_end {
             match block.iter().rposition(|&b| b == b'\n') {
-                Some(i) => carry = block.split_off(i + 1),
+                Some(i) => {
+                    carry.extend_from_slice(&block[i + 1..]);
+                    block.truncate(i + 1);
+                }
                 None if block.is_empty() => {}
                 None => {
                     // One line fills the whole block: count it and skip the rest of it.

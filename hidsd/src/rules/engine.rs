@@ -2,6 +2,8 @@
 
 use super::{Matcher, Rule};
 use crate::event::{Event, EventView};
+use regex::bytes::CaptureLocations;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 
@@ -30,6 +32,8 @@ pub struct Engine {
     windows: HashMap<u32, HashMap<String, VecDeque<i64>>>,
     /// Number of windows in `windows`.
     window_count: usize,
+    /// Per rule: capture positions, kept between matches (an engine is used by one thread).
+    scratch: RefCell<Vec<Option<CaptureLocations>>>,
 }
 
 impl Engine {
@@ -43,7 +47,8 @@ impl Engine {
                     .collect()
             })
             .collect();
-        Self { rules, composites_of, windows: HashMap::new(), window_count: 0 }
+        let scratch = RefCell::new(vec![None; rules.len()]);
+        Self { rules, composites_of, windows: HashMap::new(), window_count: 0, scratch }
     }
 
     /// The rules.
@@ -68,8 +73,9 @@ impl Engine {
             }
             let mut decoded = event.fields.clone();
             if let Some(pattern) = pattern {
-                let mut locations = pattern.capture_locations();
-                pattern.captures_read(&mut locations, event.message.as_bytes())?;
+                let mut scratch = self.scratch.borrow_mut();
+                let locations = scratch.get_mut(index)?.get_or_insert_with(|| pattern.capture_locations());
+                pattern.captures_read(locations, event.message.as_bytes())?;
                 for (group, name) in pattern.capture_names().enumerate() {
                     let (Some(name), Some((start, end))) = (name, locations.get(group)) else { continue };
                     // Group bounds of a match are character boundaries of the UTF-8 message.
