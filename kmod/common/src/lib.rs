@@ -12,4 +12,5 @@ pub mod devmem;
 pub mod event;
 pub mod mode;
 pub mod ns;
+pub mod rbac;
 pub mod text;

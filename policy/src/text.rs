@@ -1,0 +1,490 @@
+//! The text policy: what an admin writes, reviews and diffs (see docs/rbac.md).
+//!
+//! ```text
+//! # comments start with '#'
+//! role default
+//!   subject /
+//!     /            rx
+//!     /tmp         rwcd
+//!     /etc/shadow  h
+//!   subject /usr/sbin/httpd inherits / learn
+//!     /var/log/httpd  ac
+//!     -CAP_ALL
+//!     +CAP_NET_BIND_SERVICE
+//! role admin user 0
+//!   subject /
+//!     /  rwacdx
+//! ```
+//!
+//! Lines are `learn-all` (first, optional), `role NAME [user UID | group GID] [learn]`,
+//! `subject PATH [inherits PATH] [learn]`, object lines `PATH MODES` (letters of
+//! `rwacdxhA`, or `-` for no access), and capability lines `-CAP_X` / `+CAP_X`
+//! (`CAP_ALL` for all). Paths are absolute; a path with spaces is written in double
+//! quotes. Indentation is free.
+
+use rampart_kernel_logic::rbac::{self, access};
+use std::fmt;
+
+/// A parsed text policy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyText {
+    /// Full-system learning.
+    pub learn_all: bool,
+    /// Roles, in file order.
+    pub roles: Vec<RoleDef>,
+}
+
+/// Who a role is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleFor {
+    /// Everyone without a user or group role.
+    Default,
+    /// One uid.
+    User(u32),
+    /// One gid.
+    Group(u32),
+}
+
+/// A role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDef {
+    /// Name (for people and reports).
+    pub name: String,
+    /// Who it applies to.
+    pub applies_to: RoleFor,
+    /// Learning for the whole role.
+    pub learn: bool,
+    /// Subjects, in file order.
+    pub subjects: Vec<SubjectDef>,
+    /// Line of the `role` line.
+    pub line: usize,
+}
+
+/// A subject: an executable or a directory of executables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectDef {
+    /// Path of the executable or directory.
+    pub path: String,
+    /// Subject it inherits objects and capabilities from.
+    pub inherits: Option<String>,
+    /// Learning for this subject.
+    pub learn: bool,
+    /// Objects, in file order.
+    pub objects: Vec<ObjectDef>,
+    /// Capability changes, in file order (`true`: add).
+    pub caps: Vec<(bool, CapName)>,
+    /// Line of the `subject` line.
+    pub line: usize,
+}
+
+/// An object rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectDef {
+    /// Path (a file or a directory: everything below it).
+    pub path: String,
+    /// Access bits.
+    pub modes: u32,
+    /// Line.
+    pub line: usize,
+}
+
+/// A capability name: one capability or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapName {
+    /// `CAP_ALL`.
+    All,
+    /// One capability by number.
+    One(u32),
+}
+
+/// Linux capability names, by number (Linux 6.12).
+pub const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// A policy text error: line number (1-based) and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Line (1-based).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Splits a line into words; double quotes group a word with spaces.
+fn words(line: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut word = String::new();
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some(c) => word.push(c),
+                    None => return Err("unterminated quote".into()),
+                }
+            }
+            out.push(word);
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            out.push(word);
+        }
+    }
+    Ok(out)
+}
+
+/// Parses mode letters (`-` for none).
+pub fn parse_modes(text: &str) -> Result<u32, String> {
+    if text == "-" {
+        return Ok(0);
+    }
+    let mut bits = 0;
+    for c in text.chars() {
+        let bit = access::LETTERS
+            .iter()
+            .find(|(_, l)| *l == c)
+            .map(|(b, _)| *b)
+            .ok_or_else(|| format!("unknown mode '{c}' in '{text}' (modes are r w a c d x h A, or -)"))?;
+        if bits & bit != 0 {
+            return Err(format!("mode '{c}' repeated in '{text}'"));
+        }
+        bits |= bit;
+    }
+    if bits == 0 {
+        return Err("empty modes".into());
+    }
+    Ok(bits)
+}
+
+/// Mode letters of `bits` (`-` for none).
+pub fn modes_text(bits: u32) -> String {
+    let text: String = access::LETTERS.iter().filter(|(b, _)| bits & b != 0).map(|(_, l)| *l).collect();
+    if text.is_empty() {
+        "-".into()
+    } else {
+        text
+    }
+}
+
+fn check_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("'{path}' is not an absolute path"));
+    }
+    if path.len() >= rbac::PATH_MAX {
+        return Err(format!("path longer than {} bytes", rbac::PATH_MAX - 1));
+    }
+    if path.split('/').any(|c| c == "." || c == "..") {
+        return Err(format!("'{path}' contains . or .. (write the real path)"));
+    }
+    if path.split('/').any(|c| c.len() > rbac::NAME_MAX) {
+        return Err(format!("a component of '{path}' is longer than {} bytes", rbac::NAME_MAX));
+    }
+    if path.contains('\0') {
+        return Err("path contains NUL".into());
+    }
+    Ok(())
+}
+
+fn parse_cap(word: &str) -> Result<(bool, CapName), String> {
+    let add = word.starts_with('+');
+    let name = &word[1..];
+    if name == "CAP_ALL" {
+        return Ok((add, CapName::All));
+    }
+    let n = CAPS.iter().position(|c| *c == name).ok_or_else(|| format!("unknown capability '{name}'"))?;
+    Ok((add, CapName::One(n as u32)))
+}
+
+fn parse_id(word: Option<&String>, what: &str) -> Result<u32, String> {
+    word.and_then(|w| w.parse().ok()).ok_or_else(|| format!("{what} needs a number"))
+}
+
+/// Largest accepted text policy.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+
+impl PolicyText {
+    /// Parses a text policy; the first error is returned with its line.
+    pub fn parse(text: &str) -> Result<PolicyText, ParseError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(ParseError { line: 0, message: "policy text larger than 16 MiB".into() });
+        }
+        let mut policy = PolicyText::default();
+        for (index, raw) in text.lines().enumerate() {
+            let line = index + 1;
+            let err = |message: String| ParseError { line, message };
+            let content = raw.split_once('#').map_or(raw, |(before, _)| before).trim();
+            if content.is_empty() {
+                continue;
+            }
+            let w = words(content).map_err(err)?;
+            let keyword = w.first().map(String::as_str).unwrap_or("");
+            match keyword {
+                "learn-all" if w.len() == 1 => {
+                    if !policy.roles.is_empty() {
+                        return Err(err("learn-all must come before the first role".into()));
+                    }
+                    policy.learn_all = true;
+                }
+                "role" => policy.roles.push(Self::parse_role(&w, line).map_err(err)?),
+                "subject" => {
+                    let role = policy.roles.last_mut().ok_or_else(|| err("subject before any role".into()))?;
+                    let subject = Self::parse_subject(&w, line).map_err(err)?;
+                    if role.subjects.iter().any(|s| s.path == subject.path) {
+                        return Err(err(format!("subject {} twice in role {}", subject.path, role.name)));
+                    }
+                    role.subjects.push(subject);
+                }
+                cap if cap.starts_with("-CAP_") || cap.starts_with("+CAP_") => {
+                    if w.len() != 1 {
+                        return Err(err("a capability line has one word".into()));
+                    }
+                    let subject = policy
+                        .roles
+                        .last_mut()
+                        .and_then(|r| r.subjects.last_mut())
+                        .ok_or_else(|| err("capability outside a subject".into()))?;
+                    subject.caps.push(parse_cap(cap).map_err(err)?);
+                }
+                path if path.starts_with('/') => {
+                    let [path, modes] = &w[..] else {
+                        return Err(err(format!("an object line is PATH MODES, got {} words", w.len())));
+                    };
+                    check_path(path).map_err(err)?;
+                    let modes = parse_modes(modes).map_err(err)?;
+                    let subject = policy
+                        .roles
+                        .last_mut()
+                        .and_then(|r| r.subjects.last_mut())
+                        .ok_or_else(|| err("object outside a subject".into()))?;
+                    if subject.objects.iter().any(|o| o.path == *path) {
+                        return Err(err(format!("object {path} twice in subject {}", subject.path)));
+                    }
+                    subject.objects.push(ObjectDef { path: path.clone(), modes, line });
+                }
+                other => return Err(err(format!("unknown line starting with '{other}'"))),
+            }
+        }
+        policy.check().map_err(|(line, message)| ParseError { line, message })?;
+        Ok(policy)
+    }
+
+    fn parse_role(w: &[String], line: usize) -> Result<RoleDef, String> {
+        let name = w.get(1).ok_or("role needs a name")?.clone();
+        let mut applies_to = if name == "default" { RoleFor::Default } else { RoleFor::User(u32::MAX) };
+        let mut learn = false;
+        let mut i = 2;
+        while i < w.len() {
+            match w[i].as_str() {
+                "user" => {
+                    applies_to = RoleFor::User(parse_id(w.get(i + 1), "user")?);
+                    i += 1;
+                }
+                "group" => {
+                    applies_to = RoleFor::Group(parse_id(w.get(i + 1), "group")?);
+                    i += 1;
+                }
+                "learn" => learn = true,
+                other => return Err(format!("unknown role option '{other}'")),
+            }
+            i += 1;
+        }
+        if applies_to == RoleFor::User(u32::MAX) {
+            return Err(format!("role {name} needs 'user UID' or 'group GID' (only 'default' needs neither)"));
+        }
+        Ok(RoleDef { name, applies_to, learn, subjects: Vec::new(), line })
+    }
+
+    fn parse_subject(w: &[String], line: usize) -> Result<SubjectDef, String> {
+        let path = w.get(1).ok_or("subject needs a path")?.clone();
+        check_path(&path)?;
+        let mut subject = SubjectDef { path, inherits: None, learn: false, objects: Vec::new(), caps: Vec::new(), line };
+        let mut i = 2;
+        while i < w.len() {
+            match w[i].as_str() {
+                "inherits" => {
+                    let parent = w.get(i + 1).ok_or("inherits needs a subject path")?;
+                    check_path(parent)?;
+                    subject.inherits = Some(parent.clone());
+                    i += 1;
+                }
+                "learn" => subject.learn = true,
+                other => return Err(format!("unknown subject option '{other}'")),
+            }
+            i += 1;
+        }
+        Ok(subject)
+    }
+
+    /// Checks what single lines cannot: one default role, unique roles, a `/` subject
+    /// in every role, parents that exist and come first.
+    fn check(&self) -> Result<(), (usize, String)> {
+        let defaults = self.roles.iter().filter(|r| r.applies_to == RoleFor::Default).count();
+        if defaults != 1 {
+            return Err((self.roles.first().map_or(1, |r| r.line), format!("{defaults} default roles; exactly one needed")));
+        }
+        for (i, role) in self.roles.iter().enumerate() {
+            if self.roles[..i].iter().any(|r| r.name == role.name || r.applies_to == role.applies_to) {
+                return Err((role.line, format!("role {} repeats a name or a user/group", role.name)));
+            }
+            if !role.subjects.iter().any(|s| s.path == "/") {
+                return Err((role.line, format!("role {} has no 'subject /' (the subject of everything else)", role.name)));
+            }
+            for (j, s) in role.subjects.iter().enumerate() {
+                if let Some(parent) = &s.inherits {
+                    if !role.subjects[..j].iter().any(|p| &p.path == parent) {
+                        return Err((s.line, format!("{} inherits {parent}, which is not an earlier subject of the role", s.path)));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn quoted(path: &str) -> String {
+    if path.chars().any(char::is_whitespace) || path.contains('#') {
+        format!("\"{path}\"")
+    } else {
+        path.to_string()
+    }
+}
+
+impl fmt::Display for PolicyText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.learn_all {
+            writeln!(f, "learn-all")?;
+        }
+        for role in &self.roles {
+            write!(f, "role {}", role.name)?;
+            match role.applies_to {
+                RoleFor::Default => {}
+                RoleFor::User(uid) => write!(f, " user {uid}")?,
+                RoleFor::Group(gid) => write!(f, " group {gid}")?,
+            }
+            writeln!(f, "{}", if role.learn { " learn" } else { "" })?;
+            for s in &role.subjects {
+                write!(f, "  subject {}", quoted(&s.path))?;
+                if let Some(parent) = &s.inherits {
+                    write!(f, " inherits {}", quoted(parent))?;
+                }
+                writeln!(f, "{}", if s.learn { " learn" } else { "" })?;
+                let width = s.objects.iter().map(|o| quoted(&o.path).len()).max().unwrap_or(0);
+                for o in &s.objects {
+                    writeln!(f, "    {:width$}  {}", quoted(&o.path), modes_text(o.modes))?;
+                }
+                for (add, cap) in &s.caps {
+                    let name = match cap {
+                        CapName::All => "CAP_ALL",
+                        CapName::One(n) => CAPS.get(*n as usize).copied().unwrap_or("CAP_ALL"),
+                    };
+                    writeln!(f, "    {}{name}", if *add { '+' } else { '-' })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = "# web server\nrole default\n  subject /\n    / rx\n    \"/srv/my files\" r\n  subject /usr/sbin/httpd inherits / learn\n    /var/log/httpd ac\n    /etc/shadow h\n    -CAP_ALL\n    +CAP_NET_BIND_SERVICE\nrole admin user 0\n  subject /\n    / rwacdx\n";
+
+    #[test]
+    fn parses_and_round_trips() {
+        let p = PolicyText::parse(EXAMPLE).unwrap();
+        assert_eq!(p.roles.len(), 2);
+        let httpd = &p.roles[0].subjects[1];
+        assert_eq!(httpd.inherits.as_deref(), Some("/"));
+        assert!(httpd.learn);
+        assert_eq!(httpd.objects[0].modes, access::APPEND | access::CREATE);
+        assert_eq!(httpd.caps, vec![(false, CapName::All), (true, CapName::One(10))]);
+        assert_eq!(p.roles[0].subjects[0].objects[1].path, "/srv/my files");
+        assert_eq!(p.roles[1].applies_to, RoleFor::User(0));
+        let again = PolicyText::parse(&p.to_string()).unwrap();
+        assert_eq!(again.to_string(), p.to_string());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases = [
+            ("role default\n  subject /\n    / rz\n", 3, "unknown mode 'z'"),
+            ("role default\n  subject /\n    relative r\n", 3, "unknown line"),
+            ("role default\n  subject /\n    /a/../b r\n", 3, "contains . or .."),
+            ("role default\n  subject /\n    -CAP_FLY\n", 3, "unknown capability"),
+            ("role x\n", 1, "needs 'user UID'"),
+            ("role default\n  subject /bin/sh\n", 1, "no 'subject /'"),
+            ("role default\n  subject /\n  subject /a inherits /b\n", 3, "not an earlier subject"),
+            ("  / r\n", 1, "object outside a subject"),
+            ("role default\n  subject /\n    / r\n    / w\n", 4, "twice"),
+            ("role a user 1\n  subject /\n", 1, "0 default roles"),
+        ];
+        for (text, line, want) in cases {
+            let e = PolicyText::parse(text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}: {e}");
+            assert!(e.message.contains(want), "{text:?}: {e}");
+        }
+        let long = format!("role default\n  subject /\n    /{} r\n", "a/".repeat(2100));
+        assert!(PolicyText::parse(&long).unwrap_err().message.contains("longer than"));
+    }
+}
