@@ -265,11 +265,11 @@ mod tests {
 
     #[test]
     fn every_decision_has_a_name() {
-        for raw in 0..4 {
+        for raw in 0..5 {
             let d = Decision::from_raw(raw).unwrap();
             assert_eq!(d as u8, raw);
             assert!(!d.name().is_empty());
         }
-        assert_eq!(Decision::from_raw(4), None);
+        assert_eq!(Decision::from_raw(5), None);
     }
 }

@@ -597,3 +597,9 @@ pub fn letters(bits: u32, out: &mut [u8; 8]) -> usize {
     }
     n
 }
+
+/// An identifier of a compiled policy's bytes (FNV-1a, 64 bits): `status` shows it for
+/// the policy in force, `rampart-policy` prints it when compiling or loading.
+pub fn policy_id(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rampart_rbac hooks. Each one names an object (a file, a name being created or
+ * removed, or a capability) and the access asked for, walks current's
+ * executable and the object up to the root (walk.c), and lets the policy decide
+ * (Rust). Denials return -EACCES (-ENOENT for hidden objects, -EPERM for
+ * capabilities); learning and audit allow and report.
+ *
+ * lsm mode: file_open, file_receive, bprm_check, path_mknod/mkdir/symlink
+ * (create), path_unlink/rmdir (delete), path_rename (delete + create),
+ * path_link (create), path_truncate (write), inode_getattr (hidden) and
+ * capable. All but capable may sleep, so their walks cross mount points.
+ * fallback mode (no hook layer): kretprobes on security_file_open() and
+ * security_bprm_check(), whose handlers cannot sleep: walks stay on the file's
+ * own mount. docs/hook-modes.md lists what each mode covers.
+ */
+#define pr_fmt(fmt) "rampart_rbac: " fmt
+
+#include <linux/binfmts.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/uidgid.h>
+
+#include <rampart/core.h>
+#include <rampart/hooks_api.h>
+#include "shim.h"
+
+static int hook_mode;
+
+static const char *const rbac_cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+static void access_letters(u32 access, char *out)
+{
+	static const char letters[] = "rwacdxhA";
+	int i, n = 0;
+
+	for (i = 0; i < 8; i++)
+		if (access & (1u << i))
+			out[n++] = letters[i];
+	out[n] = '\0';
+}
+
+/* Reports a decision that needs an event; @object: a path (mnt/dentry) or @name. */
+static void rbac_report(const struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry,
+			const char *name, bool may_sleep)
+{
+	enum rampart_decision decision;
+	struct rampart_subject s;
+	char reason[256], letters[9];
+	char *buf = NULL;
+	const char *object = name;
+
+	switch (q->outcome) {
+	case RBAC_LEARN:
+		decision = RAMPART_LEARN;
+		break;
+	case RBAC_WOULD_DENY:
+		decision = RAMPART_AUDIT;
+		break;
+	case RBAC_DENY:
+	case RBAC_HIDE:
+		decision = RAMPART_DENY;
+		break;
+	case RBAC_ALLOW_AUDITED:
+		decision = RAMPART_ALLOW;
+		break;
+	default:
+		return;
+	}
+	if (!object) {
+		struct path p = { .mnt = mnt, .dentry = dentry };
+
+		object = "?";
+		buf = kmalloc(PATH_MAX, may_sleep ? GFP_KERNEL : GFP_ATOMIC);
+		if (buf) {
+			char *path = d_path(&p, buf, PATH_MAX);
+
+			if (!IS_ERR(path))
+				object = path;
+		}
+	}
+	if (q->is_cap)
+		scnprintf(reason, sizeof(reason), "subject=%s capability", q->subject);
+	else {
+		access_letters(q->access, letters);
+		scnprintf(reason, sizeof(reason), "subject=%s access=%s%s", q->subject, letters,
+			  q->outcome == RBAC_HIDE ? " hidden" : "");
+	}
+	rampart_subject_fill(&s, current);
+	rampart_event_emit(&s, "rbac", decision, object, reason);
+	kfree(buf);
+}
+
+static void rbac_fill_ids(struct rbac_query *q)
+{
+	const struct cred *cred = current_cred();
+
+	q->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	q->gid = from_kgid_munged(&init_user_ns, cred->gid);
+}
+
+/*
+ * Decides @access on the object at (@mnt, @dentry). Walks that may sleep hold a
+ * reference to the policy; the others read it under rcu_read_lock.
+ */
+struct rbac_walks {
+	struct rbac_walk exe, object;
+};
+
+static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, bool may_sleep)
+{
+	struct rbac_query q = { .access = access };
+	struct rbac_policy *policy = NULL;
+	struct rbac_walks *w;
+	int err = 0;
+
+	if (!rampart_rbac_active())
+		return 0;
+	/* Two walks do not fit a hook's stack frame. */
+	w = kmalloc(sizeof(*w), may_sleep ? GFP_KERNEL : GFP_ATOMIC);
+	if (!w)
+		return -ENOMEM;
+	if (!rbac_walk_exe(&w->exe, may_sleep))
+		goto out;
+	rbac_walk(&w->object, mnt, dentry, may_sleep);
+	rbac_fill_ids(&q);
+	q.exe = &w->exe;
+	q.object = &w->object;
+	if (may_sleep) {
+		policy = rbac_policy_get();
+		if (policy)
+			q.policy = rbac_policy_bytes(policy, &q.policy_len);
+		rampart_rbac_decide(&q);
+		rbac_policy_put(policy);
+	} else {
+		rcu_read_lock();
+		q.policy = rbac_policy_peek(&q.policy_len);
+		rampart_rbac_decide(&q);
+		rcu_read_unlock();
+	}
+	rbac_walk_done(&w->object);
+	rbac_walk_done(&w->exe);
+	rbac_report(&q, mnt, dentry, NULL, may_sleep);
+	if (q.outcome == RBAC_DENY)
+		err = -EACCES;
+	else if (q.outcome == RBAC_HIDE)
+		err = -ENOENT;
+out:
+	kfree(w);
+	return err;
+}
+
+static u32 file_access(const struct file *file)
+{
+	u32 access = 0;
+
+	if (file->f_mode & FMODE_READ)
+		access |= RBAC_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= (file->f_flags & O_APPEND) ? RBAC_APPEND : RBAC_WRITE;
+	return access;
+}
+
+static int rbac_file_open(struct file *file)
+{
+	u32 access = file_access(file);
+
+	/* Opens for exec are decided by bprm_check. */
+	if (!access || (file->f_mode & FMODE_EXEC))
+		return 0;
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, access, true);
+}
+
+static int rbac_file_receive(struct file *file)
+{
+	u32 access = file_access(file);
+
+	return access ? rbac_check(file->f_path.mnt, file->f_path.dentry, access, true) : 0;
+}
+
+static int rbac_bprm_check(struct linux_binprm *bprm)
+{
+	return rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry, RBAC_EXEC, true);
+}
+
+static int rbac_create(const struct path *dir, struct dentry *dentry)
+{
+	return rbac_check(dir->mnt, dentry, RBAC_CREATE, true);
+}
+
+static int rbac_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			   unsigned int dev)
+{
+	return rbac_create(dir, dentry);
+}
+
+static int rbac_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode)
+{
+	return rbac_create(dir, dentry);
+}
+
+static int rbac_path_symlink(const struct path *dir, struct dentry *dentry, const char *old)
+{
+	return rbac_create(dir, dentry);
+}
+
+static int rbac_delete(const struct path *dir, struct dentry *dentry)
+{
+	return rbac_check(dir->mnt, dentry, RBAC_DELETE, true);
+}
+
+static int rbac_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	return rbac_delete(dir, dentry);
+}
+
+static int rbac_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	return rbac_delete(dir, dentry);
+}
+
+static int rbac_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			    const struct path *new_dir, struct dentry *new_dentry,
+			    unsigned int flags)
+{
+	return rbac_delete(old_dir, old_dentry) ?: rbac_create(new_dir, new_dentry);
+}
+
+static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			  struct dentry *new_dentry)
+{
+	return rbac_create(new_dir, new_dentry);
+}
+
+static int rbac_path_truncate(const struct path *path)
+{
+	return rbac_check(path->mnt, path->dentry, RBAC_WRITE, true);
+}
+
+/* stat and friends: only hidden objects are refused (access 0 asks for nothing else). */
+static int rbac_inode_getattr(const struct path *path)
+{
+	return rbac_check(path->mnt, path->dentry, 0, true);
+}
+
+/* Called in atomic context too: nothing here sleeps. */
+static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int cap,
+			unsigned int opts)
+{
+	struct rbac_walk exe;
+	struct rbac_query q = { .is_cap = 1 };
+
+	if (cred != current_cred() || cap < 0 || cap >= ARRAY_SIZE(rbac_cap_names) ||
+	    !rampart_rbac_active())
+		return 0;
+	if (!rbac_walk_exe(&exe, false))
+		return 0;
+	q.access = cap;
+	q.exe = &exe;
+	rbac_fill_ids(&q);
+	rcu_read_lock();
+	q.policy = rbac_policy_peek(&q.policy_len);
+	rampart_rbac_decide(&q);
+	rcu_read_unlock();
+	rbac_walk_done(&exe);
+	/* Probing callers (CAP_OPT_NOAUDIT) are answered without events. */
+	if (!(opts & CAP_OPT_NOAUDIT))
+		rbac_report(&q, NULL, NULL, rbac_cap_names[cap], false);
+	return q.outcome == RBAC_DENY ? -EPERM : 0;
+}
+
+static struct rampart_hook_ops rbac_hook_ops = {
+	.abi = RAMPART_HOOKS_ABI,
+	.name = "rampart_rbac",
+	.file_open = rbac_file_open,
+	.file_receive = rbac_file_receive,
+	.bprm_check = rbac_bprm_check,
+	.path_mknod = rbac_path_mknod,
+	.path_mkdir = rbac_path_mkdir,
+	.path_symlink = rbac_path_symlink,
+	.path_unlink = rbac_path_unlink,
+	.path_rmdir = rbac_path_rmdir,
+	.path_rename = rbac_path_rename,
+	.path_link = rbac_path_link,
+	.path_truncate = rbac_path_truncate,
+	.inode_getattr = rbac_inode_getattr,
+	.capable = rbac_capable,
+};
+
+/* fallback mode */
+
+#define ARG(regs, n) regs_get_kernel_argument(regs, n)
+
+static int remember(struct kretprobe_instance *ri, int err)
+{
+	*(int *)ri->data = err;
+	return err ? 0 : 1;
+}
+
+static int open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ARG(regs, 0);
+	u32 access = file ? file_access(file) : 0;
+
+	if (!access || (file->f_mode & FMODE_EXEC))
+		return 1;
+	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, access, false));
+}
+
+static int exec_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct linux_binprm *bprm = (struct linux_binprm *)ARG(regs, 0);
+
+	if (!bprm || !bprm->file)
+		return 1;
+	return remember(ri, rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry,
+				       RBAC_EXEC, false));
+}
+
+static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	regs_set_return_value(regs, *(int *)ri->data);
+	return 0;
+}
+
+static struct kretprobe rbac_probes[] = {
+	{ .kp.symbol_name = "security_file_open", .entry_handler = open_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_bprm_check", .entry_handler = exec_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+};
+static bool probe_attached[ARRAY_SIZE(rbac_probes)];
+
+int rampart_rbac_attach(void)
+{
+	size_t i, attached = 0;
+	int err;
+
+	err = rampart_hooks_attach(&rbac_hook_ops);
+	if (!err) {
+		hook_mode = RBAC_HOOKS_LSM;
+		return 0;
+	}
+	if (err != -ENOENT)
+		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {
+		probe_attached[i] = !register_kretprobe(&rbac_probes[i]);
+		attached += probe_attached[i];
+	}
+	if (!attached) {
+		pr_err("no hook layer and no kretprobe attached\n");
+		return -ENOENT;
+	}
+	hook_mode = RBAC_HOOKS_FALLBACK;
+	return 0;
+}
+
+void rampart_rbac_detach(void)
+{
+	size_t i;
+
+	if (hook_mode == RBAC_HOOKS_LSM)
+		rampart_hooks_detach(&rbac_hook_ops);
+	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {
+		if (probe_attached[i])
+			unregister_kretprobe(&rbac_probes[i]);
+		probe_attached[i] = false;
+	}
+	hook_mode = 0;
+	rbac_policy_exit();
+}
+
+int rampart_rbac_hook_mode(void)
+{
+	return hook_mode;
+}
