@@ -1,0 +1,337 @@
+//! From learning to policy: reads `learn` events (a learning log: rampart-hidsd's, or
+//! `rampart-policy learn collect`'s), groups them by subject, reduces many files under
+//! one directory to a directory rule where that is safe, and writes a text policy.
+//!
+//! Reduction never widens a protected path (by default `/etc/shadow`, `/etc/gshadow`,
+//! `/boot`, `/lib/modules`, the policy under `/etc/rampart`, ...): a directory holding
+//! one is never collapsed, and accesses to protected paths seen during learning are not
+//! allowed by the output but written as `# REVIEW` comments for the admin to decide.
+
+use crate::text::{CapName, ObjectDef, PolicyText, RoleDef, RoleFor, SubjectDef, CAPS};
+use anyhow::{Context, Result};
+use rampart_kernel_logic::rbac::access;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What generation may and may not do (TOML, see docs/rbac.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GenerateConfig {
+    /// Paths never allowed by learning and never inside a collapsed directory.
+    pub protected: Vec<String>,
+    /// Directories whose files are always listed one by one.
+    pub never_reduce: Vec<String>,
+    /// Path prefixes whose accesses are dropped (not learned at all).
+    pub never_learn: Vec<String>,
+    /// Files accessed under one directory from which they are collapsed into it.
+    pub collapse_threshold: usize,
+}
+
+impl Default for GenerateConfig {
+    fn default() -> Self {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        GenerateConfig {
+            protected: list(&[
+                "/etc/shadow",
+                "/etc/gshadow",
+                "/etc/shadow-",
+                "/etc/gshadow-",
+                "/etc/sudoers",
+                "/etc/sudoers.d",
+                "/etc/ssh",
+                "/etc/rampart",
+                "/boot",
+                "/lib/modules",
+                "/usr/lib/modules",
+                "/root",
+                "/sys/kernel/security",
+                "/dev/mem",
+                "/dev/kmem",
+                "/dev/port",
+            ]),
+            never_reduce: list(&["/", "/etc", "/dev", "/proc", "/sys"]),
+            never_learn: Vec::new(),
+            collapse_threshold: 4,
+        }
+    }
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    prefix == "/" || path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// What was learned about one subject.
+#[derive(Debug, Default, Clone)]
+struct Learned {
+    objects: BTreeMap<String, u32>,
+    caps: BTreeSet<u32>,
+}
+
+/// Learning log contents.
+#[derive(Debug, Default)]
+pub struct LearningLog {
+    subjects: BTreeMap<String, Learned>,
+    /// Learn events read.
+    pub events: u64,
+    /// Events the log says were lost (kernel queue overflow, reader behind).
+    pub lost: u64,
+    /// Lines that were not learn events or were malformed (skipped).
+    pub skipped: u64,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    module: Option<String>,
+    decision: Option<String>,
+    exe: Option<String>,
+    object: Option<String>,
+    reason: Option<String>,
+    lost: Option<u64>,
+}
+
+impl LearningLog {
+    /// Reads a learning log (JSON lines); malformed lines are counted, not fatal.
+    pub fn read(text: &str, config: &GenerateConfig) -> LearningLog {
+        let mut log = LearningLog::default();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            match serde_json::from_str::<Event>(line) {
+                Ok(Event { lost: Some(n), .. }) => log.lost += n,
+                Ok(e) if e.module.as_deref() == Some("rbac") && e.decision.as_deref() == Some("learn") => {
+                    if log.add(&e, config) {
+                        log.events += 1;
+                    } else {
+                        log.skipped += 1;
+                    }
+                }
+                _ => log.skipped += 1,
+            }
+        }
+        log
+    }
+
+    fn add(&mut self, e: &Event, config: &GenerateConfig) -> bool {
+        let (Some(exe), Some(object), Some(reason)) = (&e.exe, &e.object, &e.reason) else { return false };
+        let field = |name: &str| reason.split(' ').find_map(|w| w.strip_prefix(name));
+        let Some(subject) = field("subject=") else { return false };
+        // Full-system learning reports the catch-all subject: learn per executable.
+        let subject = if subject == "/" { exe.as_str() } else { subject };
+        if !subject.starts_with('/') {
+            return false;
+        }
+        let learned = self.subjects.entry(subject.to_string()).or_default();
+        if reason.ends_with(" capability") {
+            return match CAPS.iter().position(|c| c == object) {
+                Some(n) => {
+                    learned.caps.insert(n as u32);
+                    true
+                }
+                None => false,
+            };
+        }
+        if !object.starts_with('/') || object.contains("/../") || object.ends_with(" (deleted)") {
+            return false;
+        }
+        if config.never_learn.iter().any(|p| under(object, p)) {
+            return true;
+        }
+        let Some(letters) = field("access=") else { return false };
+        let Ok(bits) = crate::text::parse_modes(letters) else { return false };
+        *learned.objects.entry(object.clone()).or_default() |= bits;
+        true
+    }
+}
+
+/// Reduces `objects`: files under a directory with at least `threshold` accessed entries
+/// become one rule for the directory (union of modes), unless the directory is
+/// `never_reduce` or holds a protected path.
+fn reduce(objects: &BTreeMap<String, u32>, config: &GenerateConfig) -> BTreeMap<String, u32> {
+    let mut by_dir: BTreeMap<String, Vec<(&String, u32)>> = BTreeMap::new();
+    for (path, bits) in objects {
+        let dir = match path.rfind('/') {
+            Some(0) => "/".to_string(),
+            Some(i) => path[..i].to_string(),
+            None => continue,
+        };
+        by_dir.entry(dir).or_default().push((path, *bits));
+    }
+    let mut out = BTreeMap::new();
+    for (dir, entries) in by_dir {
+        let holds_protected = config.protected.iter().any(|p| under(p, &dir) || under(&dir, p));
+        let collapsible = entries.len() >= config.collapse_threshold.max(2)
+            && !holds_protected
+            && !config.never_reduce.iter().any(|d| *d == dir);
+        if collapsible {
+            let bits = entries.iter().fold(0, |acc, (_, b)| acc | b);
+            *out.entry(dir).or_insert(0) |= bits;
+        } else {
+            for (path, bits) in entries {
+                *out.entry(path.clone()).or_insert(0) |= bits;
+            }
+        }
+    }
+    // A collapsed directory covers its own listed files.
+    let dirs: Vec<String> = out.keys().cloned().collect();
+    out.retain(|path, _| !dirs.iter().any(|d| d != path && under(path, d) && !objects.contains_key(d)));
+    out
+}
+
+/// The objects, capabilities and review notes of a learned subject.
+fn subject_rules(learned: &Learned, config: &GenerateConfig) -> (Vec<ObjectDef>, Vec<(bool, CapName)>, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut allowed = BTreeMap::new();
+    for (path, bits) in &learned.objects {
+        if config.protected.iter().any(|p| under(path, p)) {
+            notes.push(format!(
+                "REVIEW: protected path used while learning, not allowed: {path} {}",
+                crate::text::modes_text(*bits)
+            ));
+        } else {
+            allowed.insert(path.clone(), *bits & !access::AUDIT);
+        }
+    }
+    let objects =
+        reduce(&allowed, config).into_iter().map(|(path, modes)| ObjectDef { path, modes, line: 0 }).collect();
+    let mut caps = vec![(false, CapName::All)];
+    caps.extend(learned.caps.iter().map(|&n| (true, CapName::One(n))));
+    (objects, caps, notes)
+}
+
+/// Generates a policy from `log`. With `base`, its learning subjects (marked, in learning
+/// roles, or all with `learn-all`) get what they learned and stop learning, and subjects
+/// learned but absent are added to the default role; without, a new policy is written
+/// with a read/exec-only `/` subject and one subject per learned program.
+pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateConfig) -> Result<PolicyText> {
+    let mut policy = match base {
+        Some(base) => base.clone(),
+        None => PolicyText {
+            learn_all: false,
+            roles: vec![RoleDef {
+                name: "default".into(),
+                applies_to: RoleFor::Default,
+                learn: false,
+                subjects: vec![SubjectDef {
+                    path: "/".into(),
+                    inherits: None,
+                    learn: false,
+                    objects: vec![ObjectDef { path: "/".into(), modes: access::READ | access::EXEC, line: 0 }],
+                    caps: Vec::new(),
+                    line: 0,
+                    notes: vec!["programs not seen while learning: read and execute only".into()],
+                }],
+                line: 0,
+            }],
+        },
+    };
+    let learn_all = policy.learn_all;
+    policy.learn_all = false;
+    let mut placed = BTreeSet::new();
+    for role in &mut policy.roles {
+        let role_learning = role.learn || learn_all;
+        role.learn = false;
+        for subject in &mut role.subjects {
+            if !(subject.learn || role_learning) {
+                continue;
+            }
+            subject.learn = false;
+            let Some(learned) = log.subjects.get(&subject.path) else {
+                subject.notes.push("learning saw nothing for this subject: its rules are unchanged".into());
+                continue;
+            };
+            placed.insert(subject.path.clone());
+            let (objects, caps, notes) = subject_rules(learned, config);
+            // Hidden objects written by the admin stay.
+            let hidden: Vec<ObjectDef> =
+                subject.objects.iter().filter(|o| o.modes & access::HIDDEN != 0).cloned().collect();
+            subject.objects = objects;
+            for h in hidden {
+                subject.objects.retain(|o| o.path != h.path);
+                subject.objects.push(h);
+            }
+            subject.caps = caps;
+            subject.notes.extend(notes);
+            subject.notes.push(format!("generated from {} learned accesses", learned.objects.len()));
+        }
+    }
+    let default = policy
+        .roles
+        .iter_mut()
+        .find(|r| r.applies_to == RoleFor::Default)
+        .context("the policy has no default role")?;
+    for (path, learned) in &log.subjects {
+        if placed.contains(path) || default.subjects.iter().any(|s| &s.path == path) {
+            continue;
+        }
+        let (objects, caps, mut notes) = subject_rules(learned, config);
+        notes.push(format!("generated from {} learned accesses", learned.objects.len()));
+        default.subjects.push(SubjectDef { path: path.clone(), inherits: None, learn: false, objects, caps, line: 0, notes });
+    }
+    Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(exe: &str, object: &str, subject: &str, access: &str) -> String {
+        format!(
+            r#"{{"seq":1,"module":"rbac","decision":"learn","uid":1000,"exe":"{exe}","object":"{object}","reason":"subject={subject} access={access}"}}"#
+        )
+    }
+
+    #[test]
+    fn learns_a_service_and_flags_protected_paths() {
+        let svc = "/usr/sbin/svc";
+        let mut lines = vec![
+            ev(svc, "/etc/svc.conf", svc, "r"),
+            ev(svc, "/var/log/svc/svc.log", svc, "ac"),
+            ev(svc, "/etc/shadow", svc, "r"),
+            r#"{"seq":9,"module":"rbac","decision":"learn","exe":"/usr/sbin/svc","object":"CAP_NET_BIND_SERVICE","reason":"subject=/usr/sbin/svc capability"}"#.to_string(),
+            "not json".to_string(),
+            r#"{"lost":3}"#.to_string(),
+        ];
+        for i in 0..6 {
+            lines.push(ev(svc, &format!("/srv/www/page{i}.html"), svc, "r"));
+        }
+        let config = GenerateConfig::default();
+        let log = LearningLog::read(&lines.join("\n"), &config);
+        assert_eq!((log.events, log.lost, log.skipped), (10, 3, 1));
+        let base = PolicyText::parse("role default\n  subject /\n    / rwacdx\n  subject /usr/sbin/svc learn\n    /etc/shadow h\n").unwrap();
+        let out = generate(&log, Some(&base), &config).unwrap();
+        let text = out.to_string();
+        let reparsed = PolicyText::parse(&text).unwrap();
+        let s = &reparsed.roles[0].subjects[1];
+        assert!(!s.learn);
+        let objects: Vec<(&str, u32)> = s.objects.iter().map(|o| (o.path.as_str(), o.modes)).collect();
+        assert!(objects.contains(&("/etc/svc.conf", access::READ)), "{text}");
+        assert!(objects.contains(&("/var/log/svc/svc.log", access::APPEND | access::CREATE)), "{text}");
+        assert!(objects.contains(&("/srv/www", access::READ)), "collapsed: {text}");
+        assert!(objects.contains(&("/etc/shadow", access::HIDDEN)), "hidden rule kept: {text}");
+        assert!(text.contains("# REVIEW: protected path used while learning, not allowed: /etc/shadow r"), "{text}");
+        assert_eq!(s.caps, vec![(false, CapName::All), (true, CapName::One(10))]);
+    }
+
+    #[test]
+    fn never_collapses_over_protected_paths() {
+        let config = GenerateConfig::default();
+        let objects: BTreeMap<String, u32> =
+            ["/etc/a", "/etc/b", "/etc/c", "/etc/d", "/lib/x/1", "/lib/x/2", "/lib/x/3", "/lib/x/4", "/boot/a", "/boot/b", "/boot/c", "/boot/d"]
+                .iter()
+                .map(|p| (p.to_string(), access::READ))
+                .collect();
+        let reduced = reduce(&objects, &config);
+        assert!(reduced.contains_key("/etc/a"), "/etc is never reduced");
+        assert!(reduced.contains_key("/lib/x"));
+        assert!(!reduced.contains_key("/boot"), "a protected directory is not collapsed");
+        assert!(reduced.contains_key("/boot/a"));
+    }
+
+    #[test]
+    fn full_system_learning_makes_a_subject_per_program() {
+        let config = GenerateConfig::default();
+        let log = LearningLog::read(&[ev("/bin/cat", "/etc/motd", "/", "r"), ev("/bin/touch", "/tmp/x", "/", "c")].join("\n"), &config);
+        let out = generate(&log, None, &config).unwrap();
+        let paths: Vec<&str> = out.roles[0].subjects.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["/", "/bin/cat", "/bin/touch"]);
+        PolicyText::parse(&out.to_string()).unwrap();
+    }
+}

@@ -75,6 +75,8 @@ pub struct SubjectDef {
     pub caps: Vec<(bool, CapName)>,
     /// Line of the `subject` line.
     pub line: usize,
+    /// Comments written under the subject line (e.g. accesses to review); not parsed back.
+    pub notes: Vec<String>,
 }
 
 /// An object rule.
@@ -356,7 +358,8 @@ impl PolicyText {
     fn parse_subject(w: &[String], line: usize) -> Result<SubjectDef, String> {
         let path = w.get(1).ok_or("subject needs a path")?.clone();
         check_path(&path)?;
-        let mut subject = SubjectDef { path, inherits: None, learn: false, objects: Vec::new(), caps: Vec::new(), line };
+        let mut subject =
+            SubjectDef { path, inherits: None, learn: false, objects: Vec::new(), caps: Vec::new(), line, notes: Vec::new() };
         let mut i = 2;
         while i < w.len() {
             match w[i].as_str() {
@@ -427,6 +430,9 @@ impl fmt::Display for PolicyText {
                     write!(f, " inherits {}", quoted(parent))?;
                 }
                 writeln!(f, "{}", if s.learn { " learn" } else { "" })?;
+                for note in &s.notes {
+                    writeln!(f, "    # {note}")?;
+                }
                 let width = s.objects.iter().map(|o| quoted(&o.path).len()).max().unwrap_or(0);
                 for o in &s.objects {
                     writeln!(f, "    {:width$}  {}", quoted(&o.path), modes_text(o.modes))?;

@@ -282,8 +282,12 @@ impl<'a> Policy<'a> {
     /// and does not validate them again on every hook). Lookups on bytes that were not
     /// validated return nothing or garbage, never panic.
     pub fn trusted(bytes: &'a [u8]) -> Policy<'a> {
-        let (roles, subjects, entries) = (u32_at(bytes, 12), u32_at(bytes, 16), u32_at(bytes, 20));
-        let strings_at = table_offsets(roles, subjects, entries).map_or(usize::MAX, |t| t.3);
+        let (mut roles, mut subjects, mut entries) = (u32_at(bytes, 12), u32_at(bytes, 16), u32_at(bytes, 20));
+        let mut strings_at = table_offsets(roles, subjects, entries).map_or(usize::MAX, |t| t.3);
+        if strings_at > bytes.len() {
+            // Tables that do not fit: nothing to look up (and no long loops over them).
+            (roles, subjects, entries, strings_at) = (0, 0, 0, bytes.len());
+        }
         Policy {
             bytes,
             flags: u32_at(bytes, 8),
