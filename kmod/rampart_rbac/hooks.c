@@ -92,8 +92,15 @@ static void rbac_report(const struct rbac_query *q, struct vfsmount *mnt, struct
 		if (buf) {
 			char *path = d_path(&p, buf, PATH_MAX);
 
-			if (!IS_ERR(path))
+			if (!IS_ERR(path)) {
+				size_t len = strlen(path);
+
+				/* A name being created is not yet hashed: d_path calls it deleted. */
+				if (d_really_is_negative(dentry) && len > 10 &&
+				    !strcmp(path + len - 10, " (deleted)"))
+					path[len - 10] = '\0';
 				object = path;
+			}
 		}
 	}
 	if (q->is_cap)
@@ -183,7 +190,7 @@ static int rbac_file_open(struct file *file)
 	u32 access = file_access(file);
 
 	/* Opens for exec are decided by bprm_check. */
-	if (!access || (file->f_mode & FMODE_EXEC))
+	if (!access || (file->f_flags & __FMODE_EXEC))
 		return 0;
 	return rbac_check(file->f_path.mnt, file->f_path.dentry, access, true);
 }
@@ -319,7 +326,7 @@ static int open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct file *file = (struct file *)ARG(regs, 0);
 	u32 access = file ? file_access(file) : 0;
 
-	if (!access || (file->f_mode & FMODE_EXEC))
+	if (!access || (file->f_flags & __FMODE_EXEC))
 		return 1;
 	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, access, false));
 }

@@ -128,3 +128,28 @@ fork_ms() {
 fresh_log_window() {
 	sleep 5
 }
+
+RBAC=$RAMPART_FS/rbac
+SVC=/usr/sbin/rampart-svc
+
+# svc_setup: a small service to confine: $SVC (its own copy of rampart-probe), its
+# config, its log directory (owned by uid 1000, which runs it) and a world-readable
+# /etc/shadow (so only rampart, not file permissions, can keep the service out).
+svc_setup() {
+	mkdir -p /usr/sbin /var/log/svc /etc/rampart /mnt/etc || die "mkdir failed"
+	[ -x $SVC ] || cp /bin/rampart-probe $SVC || die "copying the service failed"
+	echo "listen 8080" > /etc/svc.conf
+	echo "root:\$6\$secret:19000:0:99999:7:::" > /etc/shadow
+	chmod 644 /etc/svc.conf /etc/shadow
+	chown 1000:1000 /var/log/svc
+}
+
+# as_svc ARGS...: run the service as uid 1000 with ARGS.
+as_svc() {
+	rampart-probe as-user 1000 $SVC "$@"
+}
+
+# policy_id: the id of the policy in force, from status.
+policy_id() {
+	sed -n 's/^policy \([0-9a-f]*\) .*/\1/p' $RBAC/status
+}

@@ -33,6 +33,13 @@
  *                            prints "fork I: MS ms, signal S" per child, the
  *                            time fork() took and how the child died
  *   kill-forks N             fork N children that pause, kill each with SIGSEGV
+ *   service CONF LOG         a small service: read CONF, append a line to LOG
+ *   write PATH               open(PATH, O_WRONLY|O_CREAT|O_TRUNC)
+ *   stat PATH                stat(PATH)
+ *   exec PATH                execve(PATH) (prints only when it fails)
+ *   pass-fd FILE UID CMD...  open FILE, run CMD as UID with a socket on fd 3, and
+ *                            send it the descriptor (SCM_RIGHTS); exits as CMD
+ *   recv-fd                  receive a descriptor on fd 3 and read from it
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +54,7 @@
 #include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -264,6 +272,82 @@ static int cmd_kill_forks(long n)
 	return 0;
 }
 
+static int cmd_service(const char *conf, const char *log)
+{
+	char buf[256];
+	int fd = open(conf, O_RDONLY);
+
+	if (fd < 0)
+		return report("service: read config", -1);
+	if (read(fd, buf, sizeof(buf)) < 0)
+		return report("service: read config", -1);
+	close(fd);
+	fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	if (fd < 0)
+		return report("service: open log", -1);
+	if (write(fd, "request served\n", 15) != 15)
+		return report("service: write log", -1);
+	close(fd);
+	return report("service", 0);
+}
+
+static int cmd_pass_fd(const char *file, uid_t uid, char **argv)
+{
+	int sv[2], fd, status;
+	char byte = 'x';
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *cmsg;
+	pid_t pid;
+
+	fd = open(file, O_RDONLY);
+	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return report("pass-fd: open", -1);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		close(fd);
+		if (dup2(sv[1], 3) < 0 || setgroups(0, NULL) || setgid(uid) || setuid(uid))
+			_exit(report("pass-fd: child setup", -1));
+		execvp(argv[0], argv);
+		_exit(report(argv[0], -1));
+	}
+	close(sv[1]);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	if (sendmsg(sv[0], &msg, 0) != 1)
+		return report("pass-fd: sendmsg", -1);
+	if (waitpid(pid, &status, 0) != pid)
+		return report("pass-fd: waitpid", -1);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int cmd_recv_fd(void)
+{
+	char byte, data;
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(3, &msg, 0) != 1)
+		return report("recv-fd: recvmsg", -1);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) {
+		printf("recv-fd: no descriptor received%s\n", msg.msg_flags & MSG_CTRUNC ? " (MSG_CTRUNC)" : "");
+		return 1;
+	}
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return report("recv-fd", read(fd, &data, 1) < 0 ? -1 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -299,6 +383,23 @@ int main(int argc, char **argv)
 		return report("pivot_root", (int)syscall(SYS_pivot_root, argv[2], argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "bench"))
 		return cmd_bench(argv[2], atol(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "service"))
+		return cmd_service(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "write"))
+		return report("write", open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644) < 0 ? -1 : 0);
+	if (argc == 3 && !strcmp(argv[1], "stat")) {
+		struct stat st;
+
+		return report("stat", stat(argv[2], &st));
+	}
+	if (argc == 3 && !strcmp(argv[1], "exec")) {
+		execl(argv[2], argv[2], (char *)NULL);
+		return report("exec", -1);
+	}
+	if (argc >= 5 && !strcmp(argv[1], "pass-fd"))
+		return cmd_pass_fd(argv[2], atoi(argv[3]), argv + 4);
+	if (argc == 2 && !strcmp(argv[1], "recv-fd"))
+		return cmd_recv_fd();
 	if (argc == 2 && !strcmp(argv[1], "ok"))
 		return report("ok", 0);
 	if (argc == 3 && !strcmp(argv[1], "pause"))
