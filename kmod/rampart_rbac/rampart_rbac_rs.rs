@@ -240,7 +240,12 @@ fn decide(state: &State, q: &mut RawQuery) -> Outcome {
         };
     }
     let Some(object) = object else { return Outcome::Allow };
-    let granted = policy.match_walk(s.objects_start, s.objects_len, levels(object)).map(|e| e.value as u32);
+    // A walk that could not cross mount points (fallback mode) ends below them: the
+    // subject's `/` rule then stands for what lies above.
+    let granted = policy
+        .match_walk(s.objects_start, s.objects_len, levels(object))
+        .or_else(|| (object.complete == 0).then(|| policy.root_object(subject)).flatten())
+        .map(|e| e.value as u32);
     q.granted = granted.unwrap_or(0);
     if q.access == 0 {
         // stat and friends: only hidden objects are refused; nothing to learn.

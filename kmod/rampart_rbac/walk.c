@@ -120,7 +120,12 @@ void rbac_walk(struct rbac_walk *w, struct vfsmount *mnt, struct dentry *dentry,
 		if (tries == 8)
 			w->complete = 0;
 		/* The mount point itself is hidden by the mount: continue above it. */
-		if (!may_sleep || !follow_up(&p))
+		if (!may_sleep) {
+			/* Not crossing: what lies above this mount is unknown to the policy lookup. */
+			w->complete = 0;
+			break;
+		}
+		if (!follow_up(&p))
 			break;
 		skip_first = true;
 	}

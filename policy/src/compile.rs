@@ -156,9 +156,10 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
         let mut keys = Vec::new();
         for s in &role.subjects {
             let index = subjects.len();
-            let parent = s.inherits.as_ref().and_then(|p| {
-                role.subjects.iter().position(|x| &x.path == p).map(|i| first_subject + i)
-            });
+            let parent = s
+                .inherits
+                .as_ref()
+                .and_then(|p| role.subjects.iter().position(|x| &x.path == p).map(|i| first_subject + i));
             let (mut objects, caps) = match parent {
                 Some(p) => flat[p].clone(),
                 None => (Vec::new(), ALL_CAPS),
@@ -323,14 +324,17 @@ pub(crate) mod tests {
         assert_eq!(p.role(role).unwrap().kind, role_kind::DEFAULT);
         assert_eq!(p.role(p.role_for(0, 0).unwrap()).unwrap().kind, role_kind::USER);
         // /usr/bin/app is its own subject; /usr/bin/sh falls to "/".
-        let app_walk = [level(32, Some(31), "app"), level(31, Some(30), "bin"), level(30, Some(2), "usr"), level(2, None, "")];
+        let app_walk =
+            [level(32, Some(31), "app"), level(31, Some(30), "bin"), level(30, Some(2), "usr"), level(2, None, "")];
         let app = p.subject_for(role, app_walk).unwrap();
         assert_eq!(p.subject_path(app), b"/usr/bin/app");
         let sh = p.subject_for(role, [level(33, Some(31), "sh"), level(31, Some(30), "bin")]).unwrap();
         assert_eq!(p.subject_path(sh), b"/");
         let s = p.subject(app).unwrap();
         assert_eq!(s.caps, 1 << 10);
-        let grant = |walk: &[Level<'static>]| p.match_walk(s.objects_start, s.objects_len, walk.iter().copied()).map(|e| e.value as u32);
+        let grant = |walk: &[Level<'static>]| {
+            p.match_walk(s.objects_start, s.objects_len, walk.iter().copied()).map(|e| e.value as u32)
+        };
         // Own object, inherited object, inherited hidden file, log dir (new file by name).
         assert_eq!(grant(&[level(12, Some(10), "app.conf"), level(10, Some(2), "etc")]), Some(access::READ));
         assert_eq!(grant(&[level(10, Some(2), "etc"), level(2, None, "")]), Some(access::READ | access::EXEC));
@@ -339,7 +343,8 @@ pub(crate) mod tests {
         // /etc/shadow replaced by rename: new inode, same name in /etc.
         let replaced = [Level { dev: 8, ino: Some(99), parent_ino: Some(10), name: b"shadow" }];
         assert_eq!(grant(&replaced), Some(access::HIDDEN));
-        let new_log = [Level { dev: 8, ino: None, parent_ino: Some(22), name: b"today.log" }, level(22, Some(21), "app")];
+        let new_log =
+            [Level { dev: 8, ino: None, parent_ino: Some(22), name: b"today.log" }, level(22, Some(21), "app")];
         assert_eq!(grant(&new_log), Some(access::APPEND | access::CREATE));
         let req = |a| Request { access: a };
         assert_eq!(decide(Mode::Enforce, false, shadow, req(access::READ)), Outcome::Hide);
@@ -347,12 +352,21 @@ pub(crate) mod tests {
         assert_eq!(decide(Mode::Enforce, false, Some(access::WRITE), req(access::APPEND)), Outcome::Allow);
         assert_eq!(decide(Mode::Audit, false, Some(0), req(access::READ)), Outcome::WouldDeny);
         assert_eq!(decide(Mode::Enforce, true, Some(0), req(access::READ)), Outcome::Learn);
-        assert_eq!(decide(Mode::Enforce, false, Some(access::READ | access::AUDIT), req(access::READ)), Outcome::AllowAudited);
+        assert_eq!(
+            decide(Mode::Enforce, false, Some(access::READ | access::AUDIT), req(access::READ)),
+            Outcome::AllowAudited
+        );
     }
 
     #[test]
     fn same_file_twice_is_refused() {
-        let resolver = Fake(vec![("/", 2, true), ("/bin", 3, true), ("/bin/sh", 5, false), ("/usr", 6, true), ("/usr/sh", 5, false)]);
+        let resolver = Fake(vec![
+            ("/", 2, true),
+            ("/bin", 3, true),
+            ("/bin/sh", 5, false),
+            ("/usr", 6, true),
+            ("/usr/sh", 5, false),
+        ]);
         let text = "role default\n  subject /\n  subject /bin/sh\n  subject /usr/sh\n";
         let e = compile(&PolicyText::parse(text).unwrap(), &resolver).unwrap_err();
         assert!(format!("{e:#}").contains("are the same file"), "{e:#}");

@@ -159,7 +159,7 @@ fn reduce(objects: &BTreeMap<String, u32>, config: &GenerateConfig) -> BTreeMap<
         let holds_protected = config.protected.iter().any(|p| under(p, &dir) || under(&dir, p));
         let collapsible = entries.len() >= config.collapse_threshold.max(2)
             && !holds_protected
-            && !config.never_reduce.iter().any(|d| *d == dir);
+            && !config.never_reduce.contains(&dir);
         if collapsible {
             let bits = entries.iter().fold(0, |acc, (_, b)| acc | b);
             *out.entry(dir).or_insert(0) |= bits;
@@ -252,18 +252,23 @@ pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateC
             subject.notes.push(format!("generated from {} learned accesses", learned.objects.len()));
         }
     }
-    let default = policy
-        .roles
-        .iter_mut()
-        .find(|r| r.applies_to == RoleFor::Default)
-        .context("the policy has no default role")?;
+    let default =
+        policy.roles.iter_mut().find(|r| r.applies_to == RoleFor::Default).context("the policy has no default role")?;
     for (path, learned) in &log.subjects {
         if placed.contains(path) || default.subjects.iter().any(|s| &s.path == path) {
             continue;
         }
         let (objects, caps, mut notes) = subject_rules(learned, config);
         notes.push(format!("generated from {} learned accesses", learned.objects.len()));
-        default.subjects.push(SubjectDef { path: path.clone(), inherits: None, learn: false, objects, caps, line: 0, notes });
+        default.subjects.push(SubjectDef {
+            path: path.clone(),
+            inherits: None,
+            learn: false,
+            objects,
+            caps,
+            line: 0,
+            notes,
+        });
     }
     Ok(policy)
 }
@@ -295,7 +300,10 @@ mod tests {
         let config = GenerateConfig::default();
         let log = LearningLog::read(&lines.join("\n"), &config);
         assert_eq!((log.events, log.lost, log.skipped), (10, 3, 1));
-        let base = PolicyText::parse("role default\n  subject /\n    / rwacdx\n  subject /usr/sbin/svc learn\n    /etc/shadow h\n").unwrap();
+        let base = PolicyText::parse(
+            "role default\n  subject /\n    / rwacdx\n  subject /usr/sbin/svc learn\n    /etc/shadow h\n",
+        )
+        .unwrap();
         let out = generate(&log, Some(&base), &config).unwrap();
         let text = out.to_string();
         let reparsed = PolicyText::parse(&text).unwrap();
@@ -313,11 +321,13 @@ mod tests {
     #[test]
     fn never_collapses_over_protected_paths() {
         let config = GenerateConfig::default();
-        let objects: BTreeMap<String, u32> =
-            ["/etc/a", "/etc/b", "/etc/c", "/etc/d", "/lib/x/1", "/lib/x/2", "/lib/x/3", "/lib/x/4", "/boot/a", "/boot/b", "/boot/c", "/boot/d"]
-                .iter()
-                .map(|p| (p.to_string(), access::READ))
-                .collect();
+        let objects: BTreeMap<String, u32> = [
+            "/etc/a", "/etc/b", "/etc/c", "/etc/d", "/lib/x/1", "/lib/x/2", "/lib/x/3", "/lib/x/4", "/boot/a",
+            "/boot/b", "/boot/c", "/boot/d",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), access::READ))
+        .collect();
         let reduced = reduce(&objects, &config);
         assert!(reduced.contains_key("/etc/a"), "/etc is never reduced");
         assert!(reduced.contains_key("/lib/x"));
@@ -328,7 +338,10 @@ mod tests {
     #[test]
     fn full_system_learning_makes_a_subject_per_program() {
         let config = GenerateConfig::default();
-        let log = LearningLog::read(&[ev("/bin/cat", "/etc/motd", "/", "r"), ev("/bin/touch", "/tmp/x", "/", "c")].join("\n"), &config);
+        let log = LearningLog::read(
+            &[ev("/bin/cat", "/etc/motd", "/", "r"), ev("/bin/touch", "/tmp/x", "/", "c")].join("\n"),
+            &config,
+        );
         let out = generate(&log, None, &config).unwrap();
         let paths: Vec<&str> = out.roles[0].subjects.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(paths, ["/", "/bin/cat", "/bin/touch"]);

@@ -38,7 +38,8 @@ pub fn set_mode(mode: &str) -> Result<()> {
 
 /// The module's status and counters.
 pub fn status() -> Result<String> {
-    let status = std::fs::read_to_string(rbac("status")).with_context(|| format!("reading {}", rbac("status").display()))?;
+    let status =
+        std::fs::read_to_string(rbac("status")).with_context(|| format!("reading {}", rbac("status").display()))?;
     let stats = std::fs::read_to_string(rbac("stats")).unwrap_or_default();
     let core = std::fs::read_to_string("/sys/kernel/security/rampart/stats").unwrap_or_default();
     Ok(format!("{status}{stats}{core}"))

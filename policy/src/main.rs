@@ -90,7 +90,12 @@ fn run(cli: Cli) -> Result<()> {
             let bytes = compiled(&policy)?;
             let p = rampart_kernel_logic::rbac::Policy::parse(&bytes).map_err(|e| anyhow::anyhow!(e.message()))?;
             let (roles, subjects, entries) = p.counts();
-            println!("{}: ok, policy {:016x}: {roles} roles, {subjects} subjects, {entries} entries, {} bytes", policy.display(), policy_id(&bytes), bytes.len());
+            println!(
+                "{}: ok, policy {:016x}: {roles} roles, {subjects} subjects, {entries} entries, {} bytes",
+                policy.display(),
+                policy_id(&bytes),
+                bytes.len()
+            );
         }
         Command::Compile { policy, output } => {
             let bytes = compiled(&policy)?;
@@ -116,7 +121,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Generate { log, policy, config, output } => {
             let config = match config {
-                Some(path) => toml::from_str(&std::fs::read_to_string(&path)?).with_context(|| format!("{}", path.display()))?,
+                Some(path) => {
+                    toml::from_str(&std::fs::read_to_string(&path)?).with_context(|| format!("{}", path.display()))?
+                }
                 None => GenerateConfig::default(),
             };
             let text = std::fs::read_to_string(&log).with_context(|| format!("reading {}", log.display()))?;
@@ -124,9 +131,18 @@ fn run(cli: Cli) -> Result<()> {
             let base = policy.as_deref().map(read_policy).transpose()?;
             let generated = generate(&log, base.as_ref(), &config)?;
             std::fs::write(&output, generated.to_string())?;
-            println!("{} learn events ({} skipped, {} lost) -> {}", log.events, log.skipped, log.lost, output.display());
+            println!(
+                "{} learn events ({} skipped, {} lost) -> {}",
+                log.events,
+                log.skipped,
+                log.lost,
+                output.display()
+            );
             if log.lost > 0 {
-                eprintln!("warning: {} events were lost while learning: review the policy for missing accesses", log.lost);
+                eprintln!(
+                    "warning: {} events were lost while learning: review the policy for missing accesses",
+                    log.lost
+                );
             }
         }
         Command::Status => print!("{}", kernel::status()?),

@@ -358,8 +358,15 @@ impl PolicyText {
     fn parse_subject(w: &[String], line: usize) -> Result<SubjectDef, String> {
         let path = w.get(1).ok_or("subject needs a path")?.clone();
         check_path(&path)?;
-        let mut subject =
-            SubjectDef { path, inherits: None, learn: false, objects: Vec::new(), caps: Vec::new(), line, notes: Vec::new() };
+        let mut subject = SubjectDef {
+            path,
+            inherits: None,
+            learn: false,
+            objects: Vec::new(),
+            caps: Vec::new(),
+            line,
+            notes: Vec::new(),
+        };
         let mut i = 2;
         while i < w.len() {
             match w[i].as_str() {
@@ -382,19 +389,28 @@ impl PolicyText {
     fn check(&self) -> Result<(), (usize, String)> {
         let defaults = self.roles.iter().filter(|r| r.applies_to == RoleFor::Default).count();
         if defaults != 1 {
-            return Err((self.roles.first().map_or(1, |r| r.line), format!("{defaults} default roles; exactly one needed")));
+            return Err((
+                self.roles.first().map_or(1, |r| r.line),
+                format!("{defaults} default roles; exactly one needed"),
+            ));
         }
         for (i, role) in self.roles.iter().enumerate() {
             if self.roles[..i].iter().any(|r| r.name == role.name || r.applies_to == role.applies_to) {
                 return Err((role.line, format!("role {} repeats a name or a user/group", role.name)));
             }
             if !role.subjects.iter().any(|s| s.path == "/") {
-                return Err((role.line, format!("role {} has no 'subject /' (the subject of everything else)", role.name)));
+                return Err((
+                    role.line,
+                    format!("role {} has no 'subject /' (the subject of everything else)", role.name),
+                ));
             }
             for (j, s) in role.subjects.iter().enumerate() {
                 if let Some(parent) = &s.inherits {
                     if !role.subjects[..j].iter().any(|p| &p.path == parent) {
-                        return Err((s.line, format!("{} inherits {parent}, which is not an earlier subject of the role", s.path)));
+                        return Err((
+                            s.line,
+                            format!("{} inherits {parent}, which is not an earlier subject of the role", s.path),
+                        ));
                     }
                 }
             }

@@ -7,7 +7,10 @@ use rampart_policy::generate::{generate, GenerateConfig, LearningLog};
 use rampart_policy::text::PolicyText;
 
 fn lookups(p: &Policy<'_>) {
-    let walk = [Level { dev: 8, ino: Some(2), parent_ino: Some(1), name: b"x" }, Level { dev: 8, ino: Some(1), parent_ino: None, name: b"" }];
+    let walk = [
+        Level { dev: 8, ino: Some(2), parent_ino: Some(1), name: b"x" },
+        Level { dev: 8, ino: Some(1), parent_ino: None, name: b"" },
+    ];
     for role in 0..4 {
         if let Some(s) = p.subject_for(role, walk) {
             let _ = p.learning(s);

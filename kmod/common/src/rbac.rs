@@ -131,9 +131,7 @@ impl PolicyError {
             PolicyError::Text => "a path or name is not UTF-8, too long, or malformed",
             PolicyError::Unknown => "unknown mode bits, kinds or flags",
             PolicyError::Order => "entries are not sorted",
-            PolicyError::Structure => {
-                "roles or subjects malformed (one default role; each role needs subject /)"
-            }
+            PolicyError::Structure => "roles or subjects malformed (one default role; each role needs subject /)",
         }
     }
 }
@@ -432,7 +430,8 @@ impl<'a> Policy<'a> {
         if i >= self.entries {
             return None;
         }
-        let at = HEADER_LEN + self.roles as usize * ROLE_LEN + self.subjects as usize * SUBJECT_LEN + i as usize * ENTRY_LEN;
+        let at =
+            HEADER_LEN + self.roles as usize * ROLE_LEN + self.subjects as usize * SUBJECT_LEN + i as usize * ENTRY_LEN;
         let rec = self.bytes.get(at..at + ENTRY_LEN)?;
         Some(Entry {
             key_ino: u64_at(rec, 0),
@@ -531,12 +530,17 @@ impl<'a> Policy<'a> {
             .find(|&s| self.subject_path(s) == b"/")
     }
 
+    /// The object entry of subject `s` for `/`, if it has one.
+    pub fn root_object(&self, s: u32) -> Option<Entry> {
+        let subject = self.subject(s)?;
+        self.range(subject.objects_start, subject.objects_len)
+            .find(|e| self.string(e.path_off, e.path_len) == Some(&b"/"[..]))
+    }
+
     /// Whether subject `s` (or its role, or the whole policy) is learning.
     pub fn learning(&self, s: u32) -> bool {
         let Some(subject) = self.subject(s) else { return false };
-        self.learn_all()
-            || subject.flags & LEARN != 0
-            || self.role(subject.role).is_some_and(|r| r.flags & LEARN != 0)
+        self.learn_all() || subject.flags & LEARN != 0 || self.role(subject.role).is_some_and(|r| r.flags & LEARN != 0)
     }
 }
 
