@@ -5,6 +5,7 @@
 #   rampart_devmem: open+close, fork+wait, fork+exec+wait; native hooks and (patched
 #                   kernel) the kretprobe fallback forced
 #   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
+#   rampart_rbac (enforce, 200 subjects): open+close, stat, fork+exec+wait
 # Writes bench/results/kmod-overhead.md.
 #   bench/kmod-overhead.sh     (after `rampart build` of both variants)
 set -euo pipefail

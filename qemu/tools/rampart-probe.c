@@ -21,9 +21,10 @@
  *   chmod-suid PATH          chmod(PATH, 04755)
  *   mount-tmpfs DIR          mount a tmpfs on DIR
  *   pivot NEW OLD            pivot_root(NEW, OLD)
- *   bench open|fork|exec|unshare N
+ *   bench open|stat|fork|exec|unshare N
  *                            time N operations; prints "bench KIND: N ops, X ns/op"
- *                            (open: open+close of a regular file; fork: fork+wait;
+ *                            (open: open+close of a regular file; stat: stat of it;
+ *                            fork: fork+wait;
  *                            exec: fork+execve(/bin/true)+wait; unshare: fork, the
  *                            child unshares a user namespace, wait)
  *   ok                       print "ok"
@@ -187,6 +188,11 @@ static int bench_once(const char *kind)
 	pid_t pid;
 	int fd, status;
 
+	if (!strcmp(kind, "stat")) {
+		struct stat st;
+
+		return stat("/rampart/suite", &st);
+	}
 	if (!strcmp(kind, "open")) {
 		fd = open("/rampart/suite", O_RDONLY);
 		if (fd < 0)
@@ -211,7 +217,7 @@ static int cmd_bench(const char *kind, long n)
 	long long start;
 
 	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec") &&
-	    strcmp(kind, "unshare"))
+	    strcmp(kind, "unshare") && strcmp(kind, "stat"))
 		return 2;
 	start = now_ns();
 	for (long i = 0; i < n; i++)

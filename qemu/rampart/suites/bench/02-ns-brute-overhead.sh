@@ -4,7 +4,7 @@
 # boot; ratios to unloaded as in 01 (bench.sh). Fails only if a measurement fails.
 . /rampart/lib.sh
 . /rampart/bench.sh
-ROUNDS=${ROUNDS:-9}
+ROUNDS=${ROUNDS:-5}
 load rampart_core
 round=0
 while [ $round -lt "$ROUNDS" ]; do

@@ -1,0 +1,51 @@
+# Benchmark (not a pass/fail timing test): open+close, stat and fork+exec+wait with
+# rampart_rbac unloaded and loaded in enforce mode with a realistic policy (200 subjects,
+# each with its own objects, and 300 objects for the catch-all subject), interleaved
+# over rounds in one boot; ratios to unloaded as in 01 (bench.sh).
+. /rampart/lib.sh
+. /rampart/bench.sh
+ROUNDS=${ROUNDS:-5}
+load rampart_core
+mkdir -p /opt/bin /opt/data /etc/rampart
+{
+	echo "role default"
+	echo "  subject /"
+	echo "    / rwacdx"
+	i=0
+	while [ $i -lt 300 ]; do
+		echo "    /opt/data/f$i r"
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt 200 ]; do
+		echo "  subject /opt/bin/p$i inherits /"
+		echo "    /opt/data/f$i rw"
+		echo "    /opt/data/f$((i + 1)) a"
+		echo "    /etc/shadow h"
+		echo "    -CAP_SYS_ADMIN"
+		i=$((i + 1))
+	done
+} > /etc/rampart/bench.policy
+i=0
+while [ $i -lt 300 ]; do : > /opt/data/f$i; i=$((i + 1)); done
+i=0
+while [ $i -lt 200 ]; do : > /opt/bin/p$i; i=$((i + 1)); done
+insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
+out=$(rampart-policy load /etc/rampart/bench.policy 2>&1) || die "loading the benchmark policy: $out"
+echo "$out ($(sed -n 's/^policy [0-9a-f]* //p' $RBAC/status))"
+rampart-policy compile /etc/rampart/bench.policy -o /tmp/bench.bin >/dev/null || die "compile"
+rmmod rampart_rbac
+round=0
+while [ $round -lt "$ROUNDS" ]; do
+	for config in unloaded enforce; do
+		module_loaded rampart_rbac && { rmmod rampart_rbac || die "rmmod failed"; }
+		if [ $config = enforce ]; then
+			insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
+			cat /tmp/bench.bin > $RBAC/policy || die "load failed"
+		fi
+		bench_measure $config open:20000 stat:20000 exec:150
+	done
+	round=$((round + 1))
+done > /tmp/bench-rbac.txt
+cat /tmp/bench-rbac.txt
+bench_ratio "rbac ($(expected_hooks), 200 subjects)" /tmp/bench-rbac.txt
