@@ -49,23 +49,18 @@ events() {
 
 # expect_event PATTERN...: the pending events contain a line matching every PATTERN.
 expect_event() {
-	pending=$(events)
-	match=$(printf '%s\n' "$pending")
-	for pattern in "$@"; do
-		match=$(printf '%s\n' "$match" | grep -F -- "$pattern")
-	done
-	[ -n "$match" ] || die "no event with $*; pending: $(printf '%s' "$pending" | tail -n 2)"
-	printf '%s\n' "$match" | tail -n 1
+	take_events
+	seen_event "$@"
 }
 
 # expect_output WANT CMD...: run CMD, which must print a line containing WANT.
 expect_output() {
-	want=$1
+	_want=$1
 	shift
 	out=$("$@" 2>&1)
 	case "$out" in
-	*"$want"*) ;;
-	*) die "$*: expected '$want', got '$out'" ;;
+	*"$_want"*) ;;
+	*) die "$*: expected '$_want', got '$out'" ;;
 	esac
 }
 
@@ -114,7 +109,7 @@ seen_event() {
 	for pattern in "$@"; do
 		match=$(printf '%s\n' "$match" | grep -F -- "$pattern")
 	done
-	[ -n "$match" ] || die "no event with $*; taken: $(printf '%s' "$TAKEN" | tail -n 3)"
+	[ -n "$match" ] || die "no event with $*; last events: $(printf '%s' "$TAKEN" | tail -n 3 | tr '\n' ' ')"
 	printf '%s\n' "$match" | tail -n 1
 }
 
