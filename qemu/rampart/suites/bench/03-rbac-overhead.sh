@@ -18,7 +18,8 @@ mkdir -p /opt/bin /opt/data /etc/rampart
 	done
 	i=0
 	while [ $i -lt 200 ]; do
-		echo "  subject /opt/bin/p$i inherits /"
+		echo "  subject /opt/bin/p$i"
+		echo "    / rx"
 		echo "    /opt/data/f$i rw"
 		echo "    /opt/data/f$((i + 1)) a"
 		echo "    /etc/shadow h"
