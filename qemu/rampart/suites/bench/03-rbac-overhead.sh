@@ -34,7 +34,6 @@ while [ $i -lt 200 ]; do : > /opt/bin/p$i; i=$((i + 1)); done
 insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
 out=$(rampart-policy load /etc/rampart/bench.policy 2>&1) || die "loading the benchmark policy: $out"
 echo "$out ($(sed -n 's/^policy [0-9a-f]* //p' $RBAC/status))"
-rampart-policy compile /etc/rampart/bench.policy -o /tmp/bench.bin >/dev/null || die "compile"
 rmmod rampart_rbac
 round=0
 while [ $round -lt "$ROUNDS" ]; do
@@ -42,7 +41,7 @@ while [ $round -lt "$ROUNDS" ]; do
 		module_loaded rampart_rbac && { rmmod rampart_rbac || die "rmmod failed"; }
 		if [ $config = enforce ]; then
 			insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
-			cat /tmp/bench.bin > $RBAC/policy || die "load failed"
+			rampart-policy load /etc/rampart/bench.policy >/dev/null || die "load failed"
 		fi
 		bench_measure $config open:20000 stat:20000 exec:150
 	done
