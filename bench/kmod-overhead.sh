@@ -26,7 +26,7 @@ for variant in patched vanilla; do
 		echo "## $variant kernel"
 		echo
 		echo '```'
-		grep -o 'RATIO .*' "$serial"
+		grep -o 'RATIO .*' "$serial" | awk '!seen[$0]++'
 		grep -o 'BENCH .*' "$serial"
 		echo '```'
 		echo
