@@ -100,7 +100,7 @@ void brute_delay_drain(void);
 /* expiry.c: the sweep that ends bans and throttles on time. */
 void brute_expiry_kick(void);
 void brute_expiry_stop(void);
-/* hooks.c: reporting shared by the hooks and the sweep. */
+/* hooks.c: fallback probe state (for settings), and reporting shared by the hooks and the sweep. */
 unsigned long rampart_brute_probe_missed(void);
 const char *rampart_brute_missing_probes(void);
 void brute_report(struct task_struct *task, enum rampart_decision d, const char *object,

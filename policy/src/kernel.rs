@@ -70,7 +70,12 @@ pub fn collect(output: &Path) -> Result<(u64, u64)> {
     let mut pending = Vec::new();
     while !STOP.load(Ordering::SeqCst) {
         let n = match events.read(&mut buf) {
-            Ok(0) => continue,
+            // The channel blocks until an event is queued; an empty read is not expected,
+            // but must not turn into a busy loop.
+            Ok(0) => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                continue;
+            }
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e).context("reading events"),
