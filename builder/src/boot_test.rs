@@ -34,6 +34,8 @@ pub struct BootTestRequest {
     pub variant: Variant,
     /// Guest suite (`qemu/rampart/suites/<suite>`).
     pub suite: String,
+    /// Only the cases whose names start with this.
+    pub cases: Option<String>,
     /// Host-side timeout for the whole boot.
     pub timeout: Duration,
     /// Accelerator choice.
@@ -76,7 +78,7 @@ pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let dir = ctx.work.runs().join(format!("{stamp}-{}-{}-{}", req.target, req.variant.name(), req.suite));
     std::fs::create_dir_all(&dir)?;
-    let initrd = initramfs::build(&ctx.repo, &build, &req.suite, &dir, &ctx.work.tools())?;
+    let initrd = initramfs::build(&ctx.repo, &build, &req.suite, req.cases.as_deref(), &dir, &ctx.work.tools())?;
     let mut boot = Boot {
         kernel: build.bzimage.clone(),
         initrd,

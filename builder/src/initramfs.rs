@@ -107,8 +107,16 @@ fn guest_policy_tool(repo: &Path, tools: &Path) -> Result<PathBuf> {
     Ok(target_dir.join("x86_64-unknown-linux-gnu/release/rampart-policy"))
 }
 
-/// Writes `<dir>/initramfs.cpio` for `suite`, returning its path.
-pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools: &Path) -> Result<PathBuf> {
+/// Writes `<dir>/initramfs.cpio` for `suite` (only the cases starting with `cases`,
+/// if given), returning its path.
+pub fn build(
+    repo: &Path,
+    build: &BuildMetadata,
+    suite: &str,
+    cases: Option<&str>,
+    dir: &Path,
+    tools: &Path,
+) -> Result<PathBuf> {
     let guest = repo.join("qemu");
     if !guest.join("rampart/suites").join(suite).is_dir() {
         bail!("no suite `{suite}` under {}", guest.join("rampart/suites").display());
@@ -117,7 +125,10 @@ pub fn build(repo: &Path, build: &BuildMetadata, suite: &str, dir: &Path, tools:
         bail!("{BUSYBOX} is missing: install busybox-static (`rampart doctor --install`)");
     }
     let suite_file = dir.join("suite");
-    std::fs::write(&suite_file, format!("{suite}\n"))?;
+    if cases.is_some_and(|c| c.contains(|ch: char| ch.is_whitespace() || ch == '/' || ch == '*')) {
+        bail!("--cases takes a case name prefix (no spaces, slashes or globs)");
+    }
+    std::fs::write(&suite_file, format!("{suite} {}\n", cases.unwrap_or_default()))?;
     let variant_file = dir.join("variant");
     std::fs::write(&variant_file, format!("{}\n", build.variant))?;
     let mut list = CpioList::default();

@@ -94,6 +94,9 @@ enum Command {
         /// Guest suite (qemu/rampart/suites/<suite>)
         #[arg(long, default_value = "smoke")]
         suite: String,
+        /// Run only the suite's cases whose names start with this (e.g. `03`)
+        #[arg(long)]
+        cases: Option<String>,
         /// Seconds before the guest is declared hung
         #[arg(long, default_value_t = 300)]
         timeout: u64,
@@ -116,8 +119,9 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Build(args) => {
             kbuild::build(&ctx, &args.request())?;
         }
-        Command::BootTest { target, variant, suite, timeout, accel } => {
-            let req = BootTestRequest { target, variant, suite, timeout: Duration::from_secs(timeout), accel };
+        Command::BootTest { target, variant, suite, cases, timeout, accel } => {
+            let timeout = Duration::from_secs(timeout);
+            let req = BootTestRequest { target, variant, suite, cases, timeout, accel };
             let results = boot_test::run(&ctx, &req)?;
             return Ok(results.verdict == verdict::Verdict::Pass);
         }

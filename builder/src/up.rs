@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx, req: &ConfigRequest) -> Result<()> {
             target: req.target.clone(),
             variant: req.variant,
             suite: "smoke".into(),
+            cases: None,
             timeout: Duration::from_secs(300),
             accel: AccelChoice::Auto,
         },

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rampart_rbac hooks. Each one names an object (a file, a name being created or
- * removed, or a capability) and the access asked for, walks current's
- * executable and the object up to the root (walk.c), and lets the policy decide
- * (Rust). Denials return -EACCES (-ENOENT for hidden objects, -EPERM for
+ * removed, or a capability) and the access asked for, finds current's subject
+ * (subject.c), walks the object up towards the root until a rule of the subject
+ * matches (walk.c), and lets the policy decide (Rust). Denials return -EACCES (-ENOENT for hidden objects, -EPERM for
  * capabilities); learning and audit allow and report.
  *
  * lsm mode: file_open, file_receive, bprm_check, path_mknod/mkdir/symlink
@@ -25,6 +25,7 @@
 #include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
@@ -104,15 +105,21 @@ static void rbac_report(const struct rbac_query *q, struct vfsmount *mnt, struct
 		}
 	}
 	if (q->is_cap)
-		scnprintf(reason, sizeof(reason), "subject=%s capability", q->subject);
+		scnprintf(reason, sizeof(reason), "subject=%s capability", q->subject_path);
 	else {
 		access_letters(q->access, letters);
-		scnprintf(reason, sizeof(reason), "subject=%s access=%s%s", q->subject, letters,
+		scnprintf(reason, sizeof(reason), "subject=%s access=%s%s", q->subject_path, letters,
 			  q->outcome == RBAC_HIDE ? " hidden" : "");
 	}
 	rampart_subject_fill(&s, current);
 	rampart_event_emit(&s, "rbac", decision, object, reason);
 	kfree(buf);
+}
+
+/* Kernel threads have no executable and no subject: never restricted. */
+static bool rbac_user_task(void)
+{
+	return current->mm && !(current->flags & PF_KTHREAD);
 }
 
 static void rbac_fill_ids(struct rbac_query *q)
@@ -124,54 +131,39 @@ static void rbac_fill_ids(struct rbac_query *q)
 }
 
 /*
- * Decides @access on the object at (@mnt, @dentry). Walks that may sleep hold a
- * reference to the policy; the others read it under rcu_read_lock.
+ * Decides @access on the object at (@mnt, @dentry) for current's subject. Hooks
+ * that may sleep hold a reference to the policy (their walks cross mount
+ * points); the others read it under rcu_read_lock.
  */
-struct rbac_walks {
-	struct rbac_walk exe, object;
-};
-
 static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, bool may_sleep)
 {
-	struct rbac_query q = { .access = access };
+	struct rbac_query q = { .access = access, .subject.index = RBAC_NO_SUBJECT };
 	struct rbac_policy *policy = NULL;
-	struct rbac_walks *w;
-	int err = 0;
 
-	if (!rampart_rbac_active())
+	if (!rampart_rbac_active() || !rbac_user_task())
 		return 0;
-	/* Two walks do not fit a hook's stack frame. */
-	w = kmalloc(sizeof(*w), may_sleep ? GFP_KERNEL : GFP_ATOMIC);
-	if (!w)
-		return -ENOMEM;
-	if (!rbac_walk_exe(&w->exe, may_sleep))
-		goto out;
-	rbac_walk(&w->object, mnt, dentry, may_sleep);
 	rbac_fill_ids(&q);
-	q.exe = &w->exe;
-	q.object = &w->object;
 	if (may_sleep) {
 		policy = rbac_policy_get();
 		if (policy)
-			q.policy = rbac_policy_bytes(policy, &q.policy_len);
-		rampart_rbac_decide(&q);
-		rbac_policy_put(policy);
+			rbac_policy_view(policy, &q.policy);
 	} else {
 		rcu_read_lock();
-		q.policy = rbac_policy_peek(&q.policy_len);
-		rampart_rbac_decide(&q);
-		rcu_read_unlock();
+		rbac_policy_peek(&q.policy);
 	}
-	rbac_walk_done(&w->object);
-	rbac_walk_done(&w->exe);
+	if (q.policy.bytes && rbac_find_subject(&q, may_sleep) && rampart_rbac_begin_objects(&q))
+		rbac_walk(&q, mnt, dentry, may_sleep);
+	rampart_rbac_decide(&q);
+	if (may_sleep)
+		rbac_policy_put(policy);
+	else
+		rcu_read_unlock();
 	rbac_report(&q, mnt, dentry, NULL, may_sleep);
 	if (q.outcome == RBAC_DENY)
-		err = -EACCES;
-	else if (q.outcome == RBAC_HIDE)
-		err = -ENOENT;
-out:
-	kfree(w);
-	return err;
+		return -EACCES;
+	if (q.outcome == RBAC_HIDE)
+		return -ENOENT;
+	return 0;
 }
 
 static u32 file_access(const struct file *file)
@@ -271,22 +263,19 @@ static int rbac_inode_getattr(const struct path *path)
 static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int cap,
 			unsigned int opts)
 {
-	struct rbac_walk exe;
-	struct rbac_query q = { .is_cap = 1 };
+	struct rbac_query q = { .is_cap = 1, .subject.index = RBAC_NO_SUBJECT };
 
 	if (cred != current_cred() || cap < 0 || cap >= ARRAY_SIZE(rbac_cap_names) ||
-	    !rampart_rbac_active())
-		return 0;
-	if (!rbac_walk_exe(&exe, false))
+	    !rampart_rbac_active() || !rbac_user_task())
 		return 0;
 	q.access = cap;
-	q.exe = &exe;
 	rbac_fill_ids(&q);
 	rcu_read_lock();
-	q.policy = rbac_policy_peek(&q.policy_len);
+	rbac_policy_peek(&q.policy);
+	if (q.policy.bytes)
+		rbac_find_subject(&q, false);
 	rampart_rbac_decide(&q);
 	rcu_read_unlock();
-	rbac_walk_done(&exe);
 	/* Probing callers (CAP_OPT_NOAUDIT) are answered without events. */
 	if (!(opts & CAP_OPT_NOAUDIT))
 		rbac_report(&q, NULL, NULL, rbac_cap_names[cap], false);

@@ -29,8 +29,13 @@ struct rbac_policy {
 	refcount_t refs;
 	size_t len;
 	u64 id;
+	u64 generation;	/* distinct for every load (subject.c's cache key) */
+	struct rbac_layout layout;
 	u8 *bytes;
 };
+
+/* Generations handed out; guarded by rbac_load_lock. */
+static u64 rbac_generations;
 
 static struct rbac_policy __rcu *rbac_current;
 static DEFINE_MUTEX(rbac_load_lock);
@@ -49,14 +54,22 @@ struct rbac_policy *rbac_policy_get(void)
 	return p;
 }
 
-const u8 *rbac_policy_peek(size_t *len)
+void rbac_policy_view(const struct rbac_policy *p, struct rbac_policy_view *view)
+{
+	view->bytes = p->bytes;
+	view->len = p->len;
+	view->gen = p->generation;
+	view->layout = p->layout;
+}
+
+void rbac_policy_peek(struct rbac_policy_view *view)
 {
 	struct rbac_policy *p = rcu_dereference(rbac_current);
 
-	if (!p)
-		return NULL;
-	*len = p->len;
-	return p->bytes;
+	if (p)
+		rbac_policy_view(p, view);
+	else
+		view->bytes = NULL;
 }
 
 /* Drops a reference; the last one frees the policy (process context only). */
@@ -66,12 +79,6 @@ void rbac_policy_put(struct rbac_policy *p)
 		kvfree(p->bytes);
 		kfree(p);
 	}
-}
-
-const u8 *rbac_policy_bytes(const struct rbac_policy *p, size_t *len)
-{
-	*len = p->len;
-	return p->bytes;
 }
 
 /* Loads serialise on rbac_load_lock, which also guards rbac_last_load. */
@@ -118,6 +125,8 @@ static ssize_t rbac_policy_load(const char __user *ubuf, size_t len, loff_t *ppo
 	p->bytes = bytes;
 	p->len = len;
 	p->id = rampart_rbac_policy_id(bytes, len);
+	p->generation = ++rbac_generations;
+	rampart_rbac_layout(bytes, len, &p->layout);
 
 	old = rcu_replace_pointer(rbac_current, p, lockdep_is_held(&rbac_load_lock));
 	synchronize_rcu();

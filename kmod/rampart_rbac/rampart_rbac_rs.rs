@@ -32,7 +32,7 @@ mod text;
 #[path = "../shared/lifecycle.rs"]
 mod lifecycle;
 
-use rbac::{access, Level, Outcome, Policy, PolicyError, Request};
+use rbac::{access, EntryRange, LevelMatch, Outcome, Policy, PolicyError, Request};
 use text::Text;
 
 module! {
@@ -60,44 +60,73 @@ const GLUE: lifecycle::Glue = lifecycle::Glue {
     hook_mode: rampart_rbac_hook_mode,
 };
 
-/// Levels a walk holds (`RBAC_LEVELS` in `shim.h`).
-const LEVELS: usize = 24;
-
 /// Mirrors `struct rbac_level`.
 #[repr(C)]
 pub struct RawLevel {
     ino: u64,
-    dev: u32,
-    has_ino: u32,
-}
-
-/// Mirrors the leading fields of `struct rbac_walk` (the rest is private to C).
-#[repr(C)]
-pub struct RawWalk {
-    count: u32,
-    has_parent: u32,
     parent_ino: u64,
     name: *const u8,
     name_len: u32,
-    complete: u32,
-    lv: [RawLevel; LEVELS],
+    dev: u32,
+    has_ino: u32,
+    has_parent: u32,
+}
+
+/// Mirrors `struct rbac_layout`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct RawLayout {
+    entries_at: usize,
+    strings_at: usize,
+    strings_len: usize,
+}
+
+/// Mirrors `struct rbac_policy_view`.
+#[repr(C)]
+pub struct RawPolicyView {
+    bytes: *const u8,
+    len: usize,
+    gen: u64,
+    layout: RawLayout,
+}
+
+/// Mirrors `struct rbac_subject_info`.
+#[repr(C)]
+pub struct RawSubjectInfo {
+    index: u32,
+    objects_start: u32,
+    objects_len: u32,
+    learning: u32,
+    caps: u64,
+    has_root_object: u32,
+    root_object: u32,
 }
 
 /// Mirrors `struct rbac_query`.
 #[repr(C)]
 pub struct RawQuery {
-    policy: *const u8,
-    policy_len: usize,
+    policy: RawPolicyView,
     uid: u32,
     gid: u32,
     access: u32,
     is_cap: u32,
-    exe: *const RawWalk,
-    object: *const RawWalk,
+    subject: RawSubjectInfo,
+    range: *const u8,
+    range_count: usize,
+    matched: u32,
+    value: u64,
+    complete: u32,
     outcome: u32,
     granted: u32,
-    subject: [u8; 128],
+    subject_path: [u8; 128],
 }
+
+/// `RBAC_NO_SUBJECT`.
+const NO_SUBJECT: u32 = u32::MAX;
+/// `RBAC_VISIT_*`.
+const VISIT_NOTHING: i32 = 0;
+const VISIT_FOUND: i32 = 1;
+const VISIT_NEED_NAME: i32 = 2;
 
 /// The module's modes: the three of every rampart module plus full-system learning.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -170,28 +199,45 @@ fn state() -> Option<&'static State> {
     (!state.is_null()).then(|| unsafe { &*state })
 }
 
-/// The levels of a walk, as the policy lookups take them.
-fn levels(walk: &RawWalk) -> impl Iterator<Item = Level<'_>> + '_ {
-    let name: &[u8] = if walk.name.is_null() {
-        &[]
-    } else {
-        // SAFETY: `walk.c` points `name` at the walk's own name snapshot, `name_len`
-        // bytes long, which stays alive until `rbac_walk_done()`, after the decision.
-        unsafe { core::slice::from_raw_parts(walk.name, walk.name_len as usize) }
-    };
-    let count = (walk.count as usize).min(LEVELS);
-    walk.lv.iter().take(count).enumerate().map(move |(i, lv)| Level {
-        dev: lv.dev,
-        ino: (lv.has_ino != 0).then_some(lv.ino),
-        parent_ino: (i == 0 && walk.has_parent != 0).then_some(walk.parent_ino),
-        name: if i == 0 { name } else { &[] },
-    })
+/// The policy a query carries. The bytes are not the query's: the lifetime is the
+/// caller's to keep within the hook that made the query.
+fn query_policy<'a>(q: &RawQuery) -> Option<Policy<'a>> {
+    if q.policy.bytes.is_null() {
+        return None;
+    }
+    // SAFETY: `hooks.c` passes the bytes of the policy in force, validated when it was
+    // loaded, and keeps them alive (a reference or rcu_read_lock) while the query lives.
+    Some(Policy::trusted(unsafe { core::slice::from_raw_parts(q.policy.bytes, q.policy.len) }))
 }
 
-fn set_subject(q: &mut RawQuery, path: &[u8]) {
-    let n = path.len().min(q.subject.len() - 1);
-    q.subject[..n].copy_from_slice(&path[..n]);
-    q.subject[n] = 0;
+/// The entry range a walk matches against, and the policy's string table.
+fn query_range<'a>(q: &RawQuery) -> Option<EntryRange<'a>> {
+    let layout = q.policy.layout;
+    if q.policy.bytes.is_null() || q.range.is_null() {
+        return None;
+    }
+    // SAFETY: `range` and `range_count` were set by `rampart_rbac_begin_subject()` or
+    // `rampart_rbac_begin_objects()` from a range of the validated policy `q.policy`
+    // (inside its entry table), and the layout by `rampart_rbac_layout()` from the same
+    // bytes when they were loaded; the policy outlives the query (see `query_policy`).
+    unsafe {
+        let records = core::slice::from_raw_parts(q.range, q.range_count * rbac::ENTRY_LEN);
+        let strings = core::slice::from_raw_parts(q.policy.bytes.add(layout.strings_at), layout.strings_len);
+        Some(EntryRange::new(records, strings))
+    }
+}
+
+/// Points the query's range at entries `start..start+len` of its policy.
+fn set_range(q: &mut RawQuery, policy: &Policy<'_>, start: u32, len: u32) {
+    let range = policy.entry_range(start, len);
+    q.range = if range.is_empty() { ptr::null() } else { range.as_ptr() };
+    q.range_count = range.len();
+}
+
+fn set_subject_path(q: &mut RawQuery, path: &[u8]) {
+    let n = path.len().min(q.subject_path.len() - 1);
+    q.subject_path[..n].copy_from_slice(&path[..n]);
+    q.subject_path[n] = 0;
 }
 
 fn outcome_code(outcome: Outcome) -> u32 {
@@ -205,30 +251,107 @@ fn outcome_code(outcome: Outcome) -> u32 {
     }
 }
 
+/// Where a validated policy's tables are (called once per load).
+#[no_mangle]
+pub extern "C" fn rampart_rbac_layout(bytes: *const u8, len: usize, out: *mut RawLayout) {
+    if bytes.is_null() {
+        return;
+    }
+    // SAFETY: `policy.c` passes the bytes it just validated and a pointer into the
+    // policy it is building.
+    let (policy, out) = unsafe { (Policy::trusted(core::slice::from_raw_parts(bytes, len)), out.as_mut()) };
+    if let Some(out) = out {
+        let l = policy.layout();
+        *out = RawLayout { entries_at: l.entries_at, strings_at: l.strings_at, strings_len: l.strings_len };
+    }
+}
+
+/// Points the query's range at the subject keys of the task's role; false without one.
+#[no_mangle]
+pub extern "C" fn rampart_rbac_begin_subject(q: *mut RawQuery) -> bool {
+    // SAFETY: `subject.c` passes a pointer to its caller's query.
+    let Some(q) = (unsafe { q.as_mut() }) else { return false };
+    let Some(policy) = query_policy(q) else { return false };
+    let Some(role) = policy.role_for(q.uid, q.gid).and_then(|r| policy.role(r)) else { return false };
+    set_range(q, &policy, role.keys_start, role.keys_len);
+    true
+}
+
+/// Sets the subject from the walk of the executable (the subject whose key matched,
+/// else the role's `/` subject) with what checks need of it.
+#[no_mangle]
+pub extern "C" fn rampart_rbac_end_subject(q: *mut RawQuery) {
+    // SAFETY: `subject.c` passes a pointer to its caller's query.
+    let Some(q) = (unsafe { q.as_mut() }) else { return };
+    q.subject.index = NO_SUBJECT;
+    let Some(policy) = query_policy(q) else { return };
+    let Some(role) = policy.role_for(q.uid, q.gid).and_then(|r| policy.role(r)) else { return };
+    let found = (q.matched != 0).then(|| u32::try_from(q.value).ok()).flatten();
+    let Some(index) = found.or_else(|| policy.root_subject(role.keys_start, role.keys_len)) else { return };
+    let Some(s) = policy.subject(index) else { return };
+    let root = policy.root_object(index);
+    q.subject = RawSubjectInfo {
+        index,
+        objects_start: s.objects_start,
+        objects_len: s.objects_len,
+        learning: u32::from(policy.learning(index)),
+        caps: s.caps,
+        has_root_object: u32::from(root.is_some()),
+        root_object: root.map_or(0, |e| e.value as u32),
+    };
+}
+
+/// Points the query's range at its subject's objects; false without a subject.
+#[no_mangle]
+pub extern "C" fn rampart_rbac_begin_objects(q: *mut RawQuery) -> bool {
+    // SAFETY: `hooks.c` passes a pointer to a query on its stack.
+    let Some(q) = (unsafe { q.as_mut() }) else { return false };
+    if q.subject.index == NO_SUBJECT {
+        return false;
+    }
+    let Some(policy) = query_policy(q) else { return false };
+    set_range(q, &policy, q.subject.objects_start, q.subject.objects_len);
+    true
+}
+
+/// Matches one level of a walk against the query's range.
+#[no_mangle]
+pub extern "C" fn rampart_rbac_visit(q: *mut RawQuery, level: *const RawLevel) -> i32 {
+    // SAFETY: `walk.c` passes its caller's query and a level on its own stack.
+    let (Some(q), Some(lv)) = (unsafe { q.as_mut() }, unsafe { level.as_ref() }) else { return VISIT_NOTHING };
+    let Some(range) = query_range(q) else { return VISIT_NOTHING };
+    let name = (!lv.name.is_null()).then(|| {
+        // SAFETY: `walk.c` points `name` at a name snapshot of `name_len` bytes that it
+        // releases only after this call.
+        unsafe { core::slice::from_raw_parts(lv.name, lv.name_len as usize) }
+    });
+    let ino = (lv.has_ino != 0).then_some(lv.ino);
+    let parent = (lv.has_parent != 0).then_some(lv.parent_ino);
+    match range.match_level(lv.dev, ino, parent, name) {
+        LevelMatch::Found(i) => {
+            q.matched = 1;
+            q.value = range.value(i);
+            VISIT_FOUND
+        }
+        LevelMatch::NeedName => VISIT_NEED_NAME,
+        LevelMatch::Nothing => VISIT_NOTHING,
+    }
+}
+
 fn decide(state: &State, q: &mut RawQuery) -> Outcome {
     let mode = state.mode();
     if mode == RbacMode::Off {
         return Outcome::Allow;
     }
-    // SAFETY: `hooks.c` passes pointers to walks on its stack (the object walk is null
-    // for capabilities), alive for this call.
-    let (exe, object) = unsafe { (q.exe.as_ref(), q.object.as_ref()) };
-    let Some(exe) = exe else { return Outcome::Allow };
-    if q.policy.is_null() {
-        set_subject(q, b"/");
+    if q.policy.bytes.is_null() {
         return if mode == RbacMode::Learn && q.access != 0 { Outcome::Learn } else { Outcome::Allow };
     }
-    // SAFETY: `hooks.c` passes the bytes of the policy in force, validated when it was
-    // loaded, and keeps them alive (a reference or rcu_read_lock) during this call.
-    let bytes = unsafe { core::slice::from_raw_parts(q.policy, q.policy_len) };
-    let policy = Policy::trusted(bytes);
-    let Some(subject) = policy.role_for(q.uid, q.gid).and_then(|role| policy.subject_for(role, levels(exe))) else {
+    let s = &q.subject;
+    if s.index == NO_SUBJECT {
         return Outcome::Allow;
-    };
-    set_subject(q, policy.subject_path(subject));
-    let learning = mode == RbacMode::Learn || policy.learning(subject);
+    }
+    let learning = mode == RbacMode::Learn || s.learning != 0;
     let enforcing = if mode == RbacMode::Audit { mode::Mode::Audit } else { mode::Mode::Enforce };
-    let Some(s) = policy.subject(subject) else { return Outcome::Allow };
     if q.is_cap != 0 {
         let allowed = q.access < 64 && s.caps & (1u64 << q.access) != 0;
         q.granted = u32::from(allowed);
@@ -239,13 +362,15 @@ fn decide(state: &State, q: &mut RawQuery) -> Outcome {
             (false, false, _) => Outcome::Deny,
         };
     }
-    let Some(object) = object else { return Outcome::Allow };
     // A walk that could not cross mount points (fallback mode) ends below them: the
     // subject's `/` rule then stands for what lies above.
-    let granted = policy
-        .match_walk(s.objects_start, s.objects_len, levels(object))
-        .or_else(|| (object.complete == 0).then(|| policy.root_object(subject)).flatten())
-        .map(|e| e.value as u32);
+    let granted = if q.matched != 0 {
+        Some(q.value as u32)
+    } else if q.complete == 0 && s.has_root_object != 0 {
+        Some(s.root_object)
+    } else {
+        None
+    };
     q.granted = granted.unwrap_or(0);
     if q.access == 0 {
         // stat and friends: only hidden objects are refused; nothing to learn.
@@ -263,6 +388,11 @@ pub extern "C" fn rampart_rbac_decide(q: *mut RawQuery) -> u32 {
     q.outcome = 0;
     let Some(state) = state() else { return 0 };
     let outcome = decide(state, q);
+    if outcome != Outcome::Allow {
+        // Reported: name the subject (allowed accesses skip the copy).
+        let path = query_policy(q).map_or(&b"/"[..], |p| p.subject_path(q.subject.index));
+        set_subject_path(q, path);
+    }
     match outcome {
         Outcome::Deny => state.count(0),
         Outcome::Hide => state.count(1),

@@ -9,52 +9,74 @@
 
 #include <rampart/core.h>
 
-/* Levels a walk keeps: the 16 nearest the file and the 8 nearest the root. */
-#define RBAC_NEAR_LEVELS 16
-#define RBAC_TOP_LEVELS 8
-#define RBAC_LEVELS (RBAC_NEAR_LEVELS + RBAC_TOP_LEVELS)
-
-/* One directory (or the file itself) on the way from a file up to the root. */
+/*
+ * One level of a walk from a file up to the root: the file (or the name being
+ * created) first, then each directory above it. Only the first level carries
+ * its parent directory and, when the policy asks for it, its name.
+ */
 struct rbac_level {
 	u64 ino;
+	u64 parent_ino;
+	const u8 *name;	/* NULL until the policy needs it */
+	u32 name_len;
 	u32 dev;
 	u32 has_ino;	/* 0 for a name being created */
-};
-
-/*
- * A walk from a file up to the root, as kmod/common/src/rbac.rs's Level list:
- * lv[0] is the file (or the name being created), then its ancestors. The file's
- * name and parent directory identify it too (its name key).
- */
-struct rbac_walk {
-	u32 count;
 	u32 has_parent;
-	u64 parent_ino;
-	const u8 *name;
-	u32 name_len;
-	u32 complete;	/* 0: the walk could not reach the root (too deep, raced) */
-	struct rbac_level lv[RBAC_LEVELS];
-	/* Private to walk.c. */
-	struct name_snapshot snap;
-	u32 has_snap;
-	u32 top_count;
-	struct rbac_level top[RBAC_TOP_LEVELS];
 };
 
-/* A decision request (mirrors Query in rampart_rbac_rs.rs). */
+/* What rampart_rbac_visit() says about a level. */
+#define RBAC_VISIT_NOTHING 0
+#define RBAC_VISIT_FOUND 1
+#define RBAC_VISIT_NEED_NAME 2
+
+/* Where a validated policy's tables are (rampart_rbac_layout, at load). */
+struct rbac_layout {
+	size_t entries_at;
+	size_t strings_at;
+	size_t strings_len;
+};
+
+/* The policy a check reads: bytes NULL when none is loaded. */
+struct rbac_policy_view {
+	const u8 *bytes;
+	size_t len;
+	u64 gen;	/* its load generation (distinct for every load) */
+	struct rbac_layout layout;
+};
+
+/* No subject (rbac_subject_info.index). */
+#define RBAC_NO_SUBJECT 0xffffffffu
+
+/* What checks need of a subject; subject.c caches it per task. */
+struct rbac_subject_info {
+	u32 index;	/* RBAC_NO_SUBJECT: none (never restricted) */
+	u32 objects_start;
+	u32 objects_len;
+	u32 learning;	/* the subject, its role or the policy learns */
+	u64 caps;	/* capabilities allowed */
+	u32 has_root_object;
+	u32 root_object;	/* the access of its `/` object (for walks that stop early) */
+};
+
+/* A decision request (mirrors RawQuery in rampart_rbac_rs.rs). */
 struct rbac_query {
-	const u8 *policy;
-	size_t policy_len;
+	struct rbac_policy_view policy;
 	u32 uid;
 	u32 gid;
 	u32 access;	/* access bits of rbac.rs, or the capability number for capable */
 	u32 is_cap;
-	const struct rbac_walk *exe;
-	const struct rbac_walk *object;	/* NULL for capable */
+	struct rbac_subject_info subject;
+	/* The entry range walks match against (a role's subject keys, a subject's objects). */
+	const u8 *range;
+	size_t range_count;
+	/* Set by walks. */
+	u32 matched;	/* a level matched an entry ... */
+	u64 value;	/* ... whose value this is */
+	u32 complete;	/* the walk reached the root (or matched before giving up) */
 	/* Out. */
 	u32 outcome;
 	u32 granted;
-	char subject[128];
+	char subject_path[128];
 };
 
 /* Outcomes, as Outcome in rbac.rs. */
@@ -85,6 +107,17 @@ struct rbac_query {
 #define RBAC_HOOKS_FALLBACK 2
 
 /* Rust, called from C; none sleeps. */
+/* Where a validated policy's tables are. */
+void rampart_rbac_layout(const u8 *bytes, size_t len, struct rbac_layout *layout);
+/* Points the range at the role's subject keys; false without a role. */
+bool rampart_rbac_begin_subject(struct rbac_query *q);
+/* Sets q->subject from the subject walk (or the role's `/` subject). */
+void rampart_rbac_end_subject(struct rbac_query *q);
+/* Points the range at q->subject's objects; false without a subject. */
+bool rampart_rbac_begin_objects(struct rbac_query *q);
+/* Matches one level against the range: RBAC_VISIT_*; sets matched and value. */
+int rampart_rbac_visit(struct rbac_query *q, const struct rbac_level *lv);
+/* Decides from the subject and the object walk; sets and returns q->outcome. */
 u32 rampart_rbac_decide(struct rbac_query *q);
 /* 0, or a PolicyError code (1..); *message: what is wrong. */
 int rampart_rbac_validate(const u8 *bytes, size_t len, const char **message);
@@ -109,19 +142,27 @@ void rampart_rbac_settings_exit(void);
 bool rampart_rbac_locked(void);
 
 /* walk.c */
-/* Walks from @dentry (on @mnt) to the root; @may_sleep: cross mount points too. */
-void rbac_walk(struct rbac_walk *w, struct vfsmount *mnt, struct dentry *dentry, bool may_sleep);
-void rbac_walk_done(struct rbac_walk *w);
-/* Walks current's executable; false without one (kernel threads). */
-bool rbac_walk_exe(struct rbac_walk *w, bool may_sleep);
+/*
+ * Walks from @dentry (on @mnt) towards the root, matching each level against
+ * q's range until one matches; @may_sleep: cross mount points too.
+ */
+void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry, bool may_sleep);
+
+/* subject.c */
+/*
+ * Sets q->subject for current (cached per task until its next exec, a change of
+ * uid/gid or a new policy); false for tasks without a subject.
+ */
+bool rbac_find_subject(struct rbac_query *q, bool may_sleep);
 
 /* policy.c: the policy in force, RCU-published, reference-counted. */
 struct rbac_policy;
 struct rbac_policy *rbac_policy_get(void);
 void rbac_policy_put(struct rbac_policy *p);
-const u8 *rbac_policy_bytes(const struct rbac_policy *p, size_t *len);
-/* The policy's bytes under the caller's rcu_read_lock (no reference), or NULL. */
-const u8 *rbac_policy_peek(size_t *len);
+/* Fills @view from a policy the caller holds a reference to. */
+void rbac_policy_view(const struct rbac_policy *p, struct rbac_policy_view *view);
+/* Fills @view (bytes NULL: none) under the caller's rcu_read_lock, no reference. */
+void rbac_policy_peek(struct rbac_policy_view *view);
 int rbac_policy_fs_init(struct dentry *dir);
 void rbac_policy_fs_exit(void);
 void rbac_policy_exit(void);

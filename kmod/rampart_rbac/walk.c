@@ -1,60 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Walks from a file up to the root: the file (or a name being created), then
- * every directory above it, across mount points up to the real root, so a file
- * is found under the same directories however it was reached (.., symlinks,
- * bind mounts, a chroot, a passed descriptor). Only inode numbers and device
- * numbers are recorded; the file's own name is kept as a snapshot.
+ * Walks from a file up towards the root: the file (or a name being created),
+ * then every directory above it, across mount points up to the real root, so a
+ * file is found under the same directories however it was reached (..,
+ * symlinks, bind mounts, a chroot, a passed descriptor). Each level is matched
+ * against the policy as the walk reaches it (rampart_rbac_visit) and the walk
+ * stops at the first match: nothing is copied or allocated, and the file's name
+ * is read only when the policy names files in its directory.
  *
  * Each filesystem is walked under rcu_read_lock and rename_lock (retried if a
  * rename raced); crossing a mount point uses follow_up(), which takes and drops
  * references and so may sleep: walks that must not sleep stop at the top of
- * the file's own mount (and report it: the policy's own root rule does not reach
- * into other mounts then).
+ * the file's own mount (and say so: the policy's own root rule then stands for
+ * what lies above).
  */
 #include <linux/dcache.h>
-#include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/mm_types.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/seqlock.h>
 
 #include "shim.h"
 
-static void record(struct rbac_walk *w, struct dentry *d)
+/* Levels one filesystem may have before the walk gives up (a corrupted tree). */
+#define RBAC_MAX_STEPS 4096
+
+enum walk_result { WALK_FOUND, WALK_MOUNT_TOP, WALK_GAVE_UP, WALK_RACED };
+
+/* Matches @d; @first: it is the accessed file, identified by its name too. */
+static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 {
 	struct inode *inode = READ_ONCE(d->d_inode);
-	struct rbac_level level = {
+	struct rbac_level lv = {
 		.ino = inode ? inode->i_ino : 0,
 		.dev = d->d_sb->s_dev,
 		.has_ino = inode != NULL,
 	};
+	struct name_snapshot snap;
+	int r;
 
-	if (w->count < RBAC_NEAR_LEVELS) {
-		w->lv[w->count++] = level;
-		return;
+	if (first) {
+		struct dentry *parent = READ_ONCE(d->d_parent);
+		struct inode *dir = parent != d ? READ_ONCE(parent->d_inode) : NULL;
+
+		if (dir) {
+			lv.parent_ino = dir->i_ino;
+			lv.has_parent = 1;
+		}
 	}
-	/* Deeper than the near levels: keep the last ones seen (nearest the root). */
-	w->complete = 0;
-	if (w->top_count == RBAC_TOP_LEVELS) {
-		memmove(&w->top[0], &w->top[1], sizeof(w->top[0]) * (RBAC_TOP_LEVELS - 1));
-		w->top_count--;
-	}
-	w->top[w->top_count++] = level;
+	r = rampart_rbac_visit(q, &lv);
+	if (r != RBAC_VISIT_NEED_NAME)
+		return r == RBAC_VISIT_FOUND;
+	/* The policy names files in this directory: compare the name, taken under d_lock. */
+	take_dentry_name_snapshot(&snap, d);
+	lv.name = snap.name.name;
+	lv.name_len = snap.name.len;
+	r = rampart_rbac_visit(q, &lv);
+	release_dentry_name_snapshot(&snap);
+	return r == RBAC_VISIT_FOUND;
 }
 
 /*
- * Records @from (unless @skip_first) and its ancestors up to @root (the mount's
- * root, recorded too). Returns false if a rename raced and the walk must restart.
+ * Matches @from (unless @skip_first: a mount point, hidden by what is mounted on
+ * it) and its ancestors up to @root, the mount's root.
  */
-static bool walk_one_mount(struct rbac_walk *w, struct dentry *from, struct dentry *root,
-			   bool skip_first)
+static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from,
+				       struct dentry *root, bool first, bool skip_first)
 {
-	u32 count = w->count, top = w->top_count;
+	enum walk_result result = WALK_MOUNT_TOP;
 	struct dentry *d = from;
 	unsigned int seq;
 	int steps = 0;
@@ -67,97 +81,58 @@ static bool walk_one_mount(struct rbac_walk *w, struct dentry *from, struct dent
 		d = READ_ONCE(d->d_parent);
 	}
 	for (;;) {
-		record(w, d);
-		if (d == root || IS_ROOT(d) || ++steps > 4096)
+		if (visit(q, d, first && d == from)) {
+			result = WALK_FOUND;
 			break;
+		}
+		if (d == root || IS_ROOT(d))
+			break;
+		if (++steps > RBAC_MAX_STEPS) {
+			result = WALK_GAVE_UP;
+			break;
+		}
 		d = READ_ONCE(d->d_parent);
 	}
 out:
 	if (read_seqretry(&rename_lock, seq)) {
-		rcu_read_unlock();
-		w->count = count;
-		w->top_count = top;
-		return false;
+		q->matched = 0;
+		result = WALK_RACED;
 	}
 	rcu_read_unlock();
-	return true;
+	return result;
 }
 
-void rbac_walk(struct rbac_walk *w, struct vfsmount *mnt, struct dentry *dentry, bool may_sleep)
+void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry, bool may_sleep)
 {
 	struct path p = { .mnt = mnt, .dentry = dentry };
-	struct dentry *parent;
-	bool skip_first = false;
+	enum walk_result r = WALK_RACED;
+	bool first = true, held = false;
 	int tries;
 
-	w->count = 0;
-	w->top_count = 0;
-	w->complete = 1;
-	w->has_snap = 0;
-	w->has_parent = 0;
-	w->name = NULL;
-	w->name_len = 0;
-
-	/* The file's name and directory: taken once, under the dentry's lock. */
-	take_dentry_name_snapshot(&w->snap, dentry);
-	w->has_snap = 1;
-	w->name = w->snap.name.name;
-	w->name_len = w->snap.name.len;
-	rcu_read_lock();
-	parent = READ_ONCE(dentry->d_parent);
-	if (parent != dentry && READ_ONCE(parent->d_inode)) {
-		w->parent_ino = READ_ONCE(parent->d_inode)->i_ino;
-		w->has_parent = 1;
-	}
-	rcu_read_unlock();
-
-	if (may_sleep)
-		path_get(&p);
+	q->matched = 0;
+	q->complete = 1;
 	for (;;) {
-		for (tries = 0; tries < 8; tries++)
-			if (walk_one_mount(w, p.dentry, p.mnt->mnt_root, skip_first))
+		for (tries = 0; tries < 8; tries++) {
+			r = walk_one_mount(q, p.dentry, p.mnt->mnt_root, first, !first);
+			if (r != WALK_RACED)
 				break;
-		if (tries == 8)
-			w->complete = 0;
-		/* The mount point itself is hidden by the mount: continue above it. */
-		if (!may_sleep) {
-			/* Not crossing: what lies above this mount is unknown to the policy lookup. */
-			w->complete = 0;
+		}
+		if (r == WALK_FOUND)
 			break;
+		if (r != WALK_MOUNT_TOP || !may_sleep) {
+			/* Raced too often, too deep, or not crossing: the rest is unknown. */
+			q->complete = 0;
+			break;
+		}
+		/* follow_up() trades the references it is given for the parent mount's. */
+		if (!held) {
+			path_get(&p);
+			held = true;
 		}
 		if (!follow_up(&p))
 			break;
-		skip_first = true;
+		first = false;
 	}
-	if (may_sleep)
+	if (held)
 		path_put(&p);
-	/* Append the levels nearest the root after the near ones. */
-	if (w->top_count) {
-		memcpy(&w->lv[w->count], w->top, sizeof(w->top[0]) * w->top_count);
-		w->count += w->top_count;
-	}
-}
-
-void rbac_walk_done(struct rbac_walk *w)
-{
-	if (w->has_snap)
-		release_dentry_name_snapshot(&w->snap);
-	w->has_snap = 0;
-}
-
-bool rbac_walk_exe(struct rbac_walk *w, bool may_sleep)
-{
-	struct mm_struct *mm = current->mm;
-	struct file *exe;
-
-	if (!mm || (current->flags & PF_KTHREAD))
-		return false;
-	rcu_read_lock();
-	exe = get_file_rcu(&mm->exe_file);
-	rcu_read_unlock();
-	if (!exe)
-		return false;
-	rbac_walk(w, exe->f_path.mnt, exe->f_path.dentry, may_sleep);
-	fput(exe);
-	return true;
 }

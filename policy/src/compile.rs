@@ -273,7 +273,7 @@ fn check_distinct(entries: &[EntryOut], what: &str, role: &str) -> Result<()> {
 pub(crate) mod tests {
     use super::*;
     use rampart_kernel_logic::mode::Mode;
-    use rampart_kernel_logic::rbac::{access, decide, Level, Outcome, Request};
+    use rampart_kernel_logic::rbac::{access, decide, Level, LevelMatch, Outcome, Request};
 
     /// A made-up filesystem: each path is a directory (ino from a table) on device 8.
     pub(crate) struct Fake(pub Vec<(&'static str, u64, bool)>);
@@ -356,6 +356,29 @@ pub(crate) mod tests {
             decide(Mode::Enforce, false, Some(access::READ | access::AUDIT), req(access::READ)),
             Outcome::AllowAudited
         );
+    }
+
+    #[test]
+    fn lookups_ask_for_a_name_only_where_the_policy_names_files() {
+        let compiled = compile(&PolicyText::parse(POLICY).unwrap(), &fake()).unwrap();
+        let p = Policy::parse(&compiled.bytes).unwrap();
+        let role = p.role_for(1000, 1000).unwrap();
+        let app = p.subject_for(role, [level(32, Some(31), "app")]).unwrap();
+        let s = p.subject(app).unwrap();
+        let lookup = |ino, parent, name| p.match_level_lazy(s.objects_start, s.objects_len, 8, ino, parent, name);
+        // A file matched by its inode needs no name.
+        let value = |m| match m {
+            LevelMatch::Found(i) => p.entry(i as u32).map(|e| e.value as u32),
+            _ => None,
+        };
+        assert_eq!(value(lookup(Some(12), Some(10), None)), Some(access::READ));
+        // /etc holds a rule by name (shadow): an unknown inode there needs its name ...
+        assert_eq!(lookup(Some(98), Some(10), None), LevelMatch::NeedName);
+        assert_eq!(value(lookup(Some(98), Some(10), Some(b"shadow"))), Some(access::HIDDEN));
+        assert_eq!(lookup(Some(98), Some(10), Some(b"passwd")), LevelMatch::Nothing);
+        // ... a directory without named rules does not.
+        assert_eq!(lookup(Some(97), Some(20), None), LevelMatch::Nothing);
+        assert_eq!(lookup(None, None, None), LevelMatch::Nothing);
     }
 
     #[test]

@@ -10,12 +10,13 @@
 # Seconds a single case may run before it is stopped and failed.
 CASE_TIMEOUT=${CASE_TIMEOUT:-120}
 
+# run_suite SUITE [PREFIX]: runs the suite's cases (only those starting with PREFIX).
 run_suite() {
 	suite=$1
 	dir=/rampart/suites/$suite
 	# Benchmarks run many interleaved rounds: give their cases more time.
 	[ "$suite" = bench ] && CASE_TIMEOUT=900
-	set -- "$dir"/*.sh
+	set -- "$dir"/"${2:-}"*.sh
 	[ -e "$1" ] || set --
 	echo "RAMPART-SUITE: BEGIN $suite cases=$#"
 	for case_script in "$@"; do

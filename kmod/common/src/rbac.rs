@@ -229,6 +229,111 @@ pub struct Level<'a> {
     pub name: &'a [u8],
 }
 
+/// A sorted range of entry records (a role's subject keys or a subject's objects) and
+/// the string table their names point into: what a walk matches each level against.
+/// Only sort keys are read during the search; the kernel keeps one of these per check
+/// so a level costs a binary search and nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRange<'a> {
+    records: &'a [u8],
+    strings: &'a [u8],
+}
+
+impl<'a> EntryRange<'a> {
+    /// `records`: whole entry records, sorted by kind, device and inode.
+    pub fn new(records: &'a [u8], strings: &'a [u8]) -> EntryRange<'a> {
+        EntryRange { records, strings }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records.len() / ENTRY_LEN
+    }
+
+    /// Whether the range is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where its records start (the kernel hands ranges to its walks as pointers).
+    pub fn as_ptr(&self) -> *const u8 {
+        self.records.as_ptr()
+    }
+
+    fn record(&self, i: usize) -> Option<&'a [u8]> {
+        let at = i.checked_mul(ENTRY_LEN)?;
+        self.records.get(at..at.checked_add(ENTRY_LEN)?)
+    }
+
+    fn key(&self, i: usize) -> Option<(u32, u32, u64)> {
+        let rec = self.record(i)?;
+        Some((u32_at(rec, 20), u32_at(rec, 16), u64_at(rec, 0)))
+    }
+
+    /// The value of record `i` (access bits, or a subject index).
+    pub fn value(&self, i: usize) -> u64 {
+        self.record(i).map_or(0, |rec| u64_at(rec, 8))
+    }
+
+    fn name(&self, i: usize) -> Option<&'a [u8]> {
+        let rec = self.record(i)?;
+        let off = u32_at(rec, 24) as usize;
+        self.strings.get(off..off.checked_add(u32_at(rec, 28) as usize)?)
+    }
+
+    /// Index of the first record with `key` or above.
+    fn lower_bound(&self, key: (u32, u32, u64)) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.key(mid) {
+                Some(k) if k < key => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        lo
+    }
+
+    /// The first record with `key`.
+    fn find(&self, key: (u32, u32, u64)) -> Option<usize> {
+        let i = self.lower_bound(key);
+        (self.key(i) == Some(key)).then_some(i)
+    }
+
+    /// The record matching a level given as its device, inode (None for a name being
+    /// created), parent directory inode and, when known, its name. Without the name,
+    /// [`LevelMatch::NeedName`] says whether it is needed, so a walk copies a name only
+    /// when the policy names files in that directory.
+    pub fn match_level(&self, dev: u32, ino: Option<u64>, parent_ino: Option<u64>, name: Option<&[u8]>) -> LevelMatch {
+        if let Some(i) = ino.and_then(|ino| self.find((kind::INODE, dev, ino))) {
+            return LevelMatch::Found(i);
+        }
+        let Some(parent) = parent_ino else { return LevelMatch::Nothing };
+        let key = (kind::NAME, dev, parent);
+        let Some(mut i) = self.find(key) else { return LevelMatch::Nothing };
+        let Some(name) = name else { return LevelMatch::NeedName };
+        while self.key(i) == Some(key) {
+            if self.name(i) == Some(name) {
+                return LevelMatch::Found(i);
+            }
+            i += 1;
+        }
+        LevelMatch::Nothing
+    }
+}
+
+/// Where a validated policy's tables are: the kernel computes this once at load and
+/// hands the walks raw ranges ([`EntryRange`]) without parsing the header again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Layout {
+    /// Byte offset of the entry table.
+    pub entries_at: usize,
+    /// Byte offset of the string table.
+    pub strings_at: usize,
+    /// Its length.
+    pub strings_len: usize,
+}
+
 /// A validated compiled policy, borrowed.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy<'a> {
@@ -237,8 +342,20 @@ pub struct Policy<'a> {
     roles: u32,
     subjects: u32,
     entries: u32,
+    entries_at: usize,
     strings_at: usize,
     strings_len: usize,
+}
+
+/// What a level of a walk found in a table range ([`Policy::match_level_lazy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelMatch {
+    /// The entry at this index of the range decides.
+    Found(usize),
+    /// Nothing here: go on to the parent.
+    Nothing,
+    /// Entries name files in this level's directory: ask again with the level's name.
+    NeedName,
 }
 
 fn table_offsets(roles: u32, subjects: u32, entries: u32) -> Option<(usize, usize, usize, usize)> {
@@ -267,11 +384,11 @@ impl<'a> Policy<'a> {
         if flags & !POLICY_LEARN_ALL != 0 || u32_at(bytes, 28) != 0 {
             return Err(PolicyError::Unknown);
         }
-        let (_, _, _, strings_at) = table_offsets(roles, subjects, entries).ok_or(PolicyError::Length)?;
+        let (_, _, entries_at, strings_at) = table_offsets(roles, subjects, entries).ok_or(PolicyError::Length)?;
         if strings_at.checked_add(strings_len) != Some(bytes.len()) {
             return Err(PolicyError::Length);
         }
-        let policy = Policy { bytes, flags, roles, subjects, entries, strings_at, strings_len };
+        let policy = Policy { bytes, flags, roles, subjects, entries, entries_at, strings_at, strings_len };
         policy.check()?;
         Ok(policy)
     }
@@ -281,10 +398,11 @@ impl<'a> Policy<'a> {
     /// validated return nothing or garbage, never panic.
     pub fn trusted(bytes: &'a [u8]) -> Policy<'a> {
         let (mut roles, mut subjects, mut entries) = (u32_at(bytes, 12), u32_at(bytes, 16), u32_at(bytes, 20));
-        let mut strings_at = table_offsets(roles, subjects, entries).map_or(usize::MAX, |t| t.3);
+        let (mut entries_at, mut strings_at) =
+            table_offsets(roles, subjects, entries).map_or((0, usize::MAX), |t| (t.2, t.3));
         if strings_at > bytes.len() {
             // Tables that do not fit: nothing to look up (and no long loops over them).
-            (roles, subjects, entries, strings_at) = (0, 0, 0, bytes.len());
+            (roles, subjects, entries, entries_at, strings_at) = (0, 0, 0, HEADER_LEN, bytes.len());
         }
         Policy {
             bytes,
@@ -292,6 +410,7 @@ impl<'a> Policy<'a> {
             roles,
             subjects,
             entries,
+            entries_at,
             strings_at,
             strings_len: u32_at(bytes, 24) as usize,
         }
@@ -430,8 +549,7 @@ impl<'a> Policy<'a> {
         if i >= self.entries {
             return None;
         }
-        let at =
-            HEADER_LEN + self.roles as usize * ROLE_LEN + self.subjects as usize * SUBJECT_LEN + i as usize * ENTRY_LEN;
+        let at = self.entries_at + i as usize * ENTRY_LEN;
         let rec = self.bytes.get(at..at + ENTRY_LEN)?;
         Some(Entry {
             key_ino: u64_at(rec, 0),
@@ -473,43 +591,48 @@ impl<'a> Policy<'a> {
             .or_else(|| (0..self.roles).find(|&i| self.role(i).is_some_and(|r| r.kind == role_kind::DEFAULT)))
     }
 
-    /// Binary search in a sorted entry range for the first entry of (`kind`, `dev`, `ino`).
-    fn lower_bound(&self, start: u32, len: u32, key: (u32, u32, u64)) -> u32 {
-        let (mut lo, mut hi) = (start, start.saturating_add(len));
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.entry(mid) {
-                Some(e) if e.sort_key() < key => lo = mid + 1,
-                _ => hi = mid,
-            }
+    /// Where the tables are.
+    pub fn layout(&self) -> Layout {
+        Layout { entries_at: self.entries_at, strings_at: self.strings_at, strings_len: self.strings_len }
+    }
+
+    /// Entries `start..start+len` as an [`EntryRange`] (empty if out of bounds).
+    pub fn entry_range(&self, start: u32, len: u32) -> EntryRange<'a> {
+        let at = self.entries_at.saturating_add((start as usize).saturating_mul(ENTRY_LEN));
+        let end = at.saturating_add((len as usize).saturating_mul(ENTRY_LEN));
+        let records = if start.checked_add(len).is_some_and(|e| e <= self.entries) {
+            self.bytes.get(at..end).unwrap_or(&[])
+        } else {
+            &[]
+        };
+        let strings_end = self.strings_at.saturating_add(self.strings_len);
+        EntryRange::new(records, self.bytes.get(self.strings_at..strings_end).unwrap_or(&[]))
+    }
+
+    /// [`EntryRange::match_level`] on entries `start..start+len`; a found index is an
+    /// index into the whole entry table.
+    pub fn match_level_lazy(
+        &self,
+        start: u32,
+        len: u32,
+        dev: u32,
+        ino: Option<u64>,
+        parent_ino: Option<u64>,
+        name: Option<&[u8]>,
+    ) -> LevelMatch {
+        match self.entry_range(start, len).match_level(dev, ino, parent_ino, name) {
+            LevelMatch::Found(i) => LevelMatch::Found(start as usize + i),
+            other => other,
         }
-        lo
     }
 
     /// The first entry of the range that matches `level` (its inode, or its name in its
     /// parent directory).
     pub fn match_level(&self, start: u32, len: u32, level: &Level<'_>) -> Option<Entry> {
-        let end = start.saturating_add(len);
-        if let Some(ino) = level.ino {
-            let i = self.lower_bound(start, len, (kind::INODE, level.dev, ino));
-            if let Some(e) = self.entry(i).filter(|e| i < end && e.sort_key() == (kind::INODE, level.dev, ino)) {
-                return Some(e);
-            }
+        match self.match_level_lazy(start, len, level.dev, level.ino, level.parent_ino, Some(level.name)) {
+            LevelMatch::Found(i) => self.entry(u32::try_from(i).ok()?),
+            _ => None,
         }
-        let parent = level.parent_ino?;
-        let key = (kind::NAME, level.dev, parent);
-        let mut i = self.lower_bound(start, len, key);
-        while i < end {
-            let e = self.entry(i)?;
-            if e.sort_key() != key {
-                break;
-            }
-            if self.string(e.name_off, e.name_len) == Some(level.name) {
-                return Some(e);
-            }
-            i += 1;
-        }
-        None
     }
 
     /// The entry deciding for a walk (`levels`, from the file itself up to the root): the
@@ -525,9 +648,12 @@ impl<'a> Policy<'a> {
         if let Some(e) = self.match_walk(r.keys_start, r.keys_len, exe_levels) {
             return u32::try_from(e.value).ok();
         }
-        self.range(r.keys_start, r.keys_len)
-            .filter_map(|e| u32::try_from(e.value).ok())
-            .find(|&s| self.subject_path(s) == b"/")
+        self.root_subject(r.keys_start, r.keys_len)
+    }
+
+    /// The `/` subject among a role's subject keys (`start`, `len`).
+    pub fn root_subject(&self, start: u32, len: u32) -> Option<u32> {
+        self.range(start, len).filter_map(|e| u32::try_from(e.value).ok()).find(|&s| self.subject_path(s) == b"/")
     }
 
     /// The object entry of subject `s` for `/`, if it has one.

@@ -1,10 +1,13 @@
 # Benchmark (not a pass/fail timing test): open+close, stat and fork+exec+wait with
 # rampart_rbac unloaded and loaded in enforce mode with a realistic policy (200 subjects,
 # each with its own objects, and 300 objects for the catch-all subject), interleaved
-# over rounds in one boot; ratios to unloaded as in 01 (bench.sh).
+# over rounds in one boot; ratios to unloaded as in 01 (bench.sh). Two more configs
+# show where the cost goes: `off` (hooks attached, mode off: the dispatch alone) and
+# `tiny` (enforce with a one-rule policy: the fixed cost of a check without lookups
+# in large tables).
 . /rampart/lib.sh
 . /rampart/bench.sh
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-12}
 load rampart_core
 mkdir -p /opt/bin /opt/data /etc/rampart
 {
@@ -27,6 +30,7 @@ mkdir -p /opt/bin /opt/data /etc/rampart
 		i=$((i + 1))
 	done
 } > /etc/rampart/bench.policy
+printf 'role default\n  subject /\n    / rwacdx\n' > /etc/rampart/tiny.policy
 i=0
 while [ $i -lt 300 ]; do : > /opt/data/f$i; i=$((i + 1)); done
 i=0
@@ -37,13 +41,20 @@ echo "$out ($(sed -n 's/^policy [0-9a-f]* //p' $RBAC/status))"
 rmmod rampart_rbac
 round=0
 while [ $round -lt "$ROUNDS" ]; do
-	for config in unloaded enforce; do
+	for config in unloaded off tiny enforce; do
 		module_loaded rampart_rbac && { rmmod rampart_rbac || die "rmmod failed"; }
-		if [ $config = enforce ]; then
+		case $config in
+		off) insmod "$MODULES/rampart_rbac.ko" mode=off || die "insmod failed" ;;
+		tiny)
+			insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
+			rampart-policy load /etc/rampart/tiny.policy >/dev/null || die "load failed"
+			;;
+		enforce)
 			insmod "$MODULES/rampart_rbac.ko" || die "insmod failed"
 			rampart-policy load /etc/rampart/bench.policy >/dev/null || die "load failed"
-		fi
-		bench_measure $config open:20000 stat:20000 exec:150
+			;;
+		esac
+		bench_measure $config open:4000 stat:4000 exec:40
 	done
 	round=$((round + 1))
 done > /tmp/bench-rbac.txt
