@@ -377,8 +377,9 @@ pub extern "C" fn rampart_brute_store(setting: i32, buf: *const core::ffi::c_cha
             Some(command) => lift(state, command),
             None => EINVAL.to_errno(),
         },
-        SETTING_FORK_DELAY | SETTING_THROTTLE_SECS | SETTING_BAN_SECS | SETTING_MAX_BANS
-        | SETTING_MAX_THROTTLES => store_bounded(state, setting, text),
+        SETTING_FORK_DELAY | SETTING_THROTTLE_SECS | SETTING_BAN_SECS | SETTING_MAX_BANS | SETTING_MAX_THROTTLES => {
+            store_bounded(state, setting, text)
+        }
         _ => EPERM.to_errno(),
     }
 }
@@ -397,36 +398,36 @@ pub extern "C" fn rampart_brute_show(setting: i32, buf: *mut core::ffi::c_char, 
     // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
     let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let now = now_ms();
-    let _ = match setting {
-        SETTING_MODE => writeln!(out, "{}", state.mode().name()),
-        SETTING_LOCK => writeln!(out, "{}", u8::from(state.locked.load(Ordering::Acquire))),
-        SETTING_STATS => STAT_NAMES
-            .iter()
-            .zip(state.stats.iter())
-            .try_for_each(|(name, value)| writeln!(out, "{name} {}", value.load(Ordering::Relaxed))),
-        SETTING_FORK_DELAY => writeln!(out, "{}", state.brute.lock().tunables.fork_delay_ms),
-        SETTING_THROTTLE_SECS => writeln!(out, "{}", state.brute.lock().tunables.throttle_secs),
-        SETTING_BAN_SECS => writeln!(out, "{}", state.brute.lock().tunables.ban_secs),
-        SETTING_MAX_BANS => writeln!(out, "{}", state.brute.lock().bans.limit()),
-        SETTING_MAX_THROTTLES => writeln!(out, "{}", state.brute.lock().throttles.limit()),
-        SETTING_BANS => {
-            let brute = state.brute.lock();
-            let written = brute
-                .bans
-                .entries()
-                .filter(|(_, until)| *until > now)
-                .try_for_each(|(uid, until)| writeln!(out, "uid {uid} expires_in {}", remaining_secs(until, now)));
-            written
-        }
-        SETTING_THROTTLES => {
-            let brute = state.brute.lock();
-            let written = brute.throttles.entries().filter(|(_, until)| *until > now).try_for_each(|(p, until)| {
-                writeln!(out, "pid {} expires_in {}", p.tgid, remaining_secs(until, now))
-            });
-            written
-        }
-        _ => Ok(()),
-    };
+    let _ =
+        match setting {
+            SETTING_MODE => writeln!(out, "{}", state.mode().name()),
+            SETTING_LOCK => writeln!(out, "{}", u8::from(state.locked.load(Ordering::Acquire))),
+            SETTING_STATS => STAT_NAMES
+                .iter()
+                .zip(state.stats.iter())
+                .try_for_each(|(name, value)| writeln!(out, "{name} {}", value.load(Ordering::Relaxed))),
+            SETTING_FORK_DELAY => writeln!(out, "{}", state.brute.lock().tunables.fork_delay_ms),
+            SETTING_THROTTLE_SECS => writeln!(out, "{}", state.brute.lock().tunables.throttle_secs),
+            SETTING_BAN_SECS => writeln!(out, "{}", state.brute.lock().tunables.ban_secs),
+            SETTING_MAX_BANS => writeln!(out, "{}", state.brute.lock().bans.limit()),
+            SETTING_MAX_THROTTLES => writeln!(out, "{}", state.brute.lock().throttles.limit()),
+            SETTING_BANS => {
+                let brute = state.brute.lock();
+                let written =
+                    brute.bans.entries().filter(|(_, until)| *until > now).try_for_each(|(uid, until)| {
+                        writeln!(out, "uid {uid} expires_in {}", remaining_secs(until, now))
+                    });
+                written
+            }
+            SETTING_THROTTLES => {
+                let brute = state.brute.lock();
+                let written = brute.throttles.entries().filter(|(_, until)| *until > now).try_for_each(|(p, until)| {
+                    writeln!(out, "pid {} expires_in {}", p.tgid, remaining_secs(until, now))
+                });
+                written
+            }
+            _ => Ok(()),
+        };
     out.len()
 }
 

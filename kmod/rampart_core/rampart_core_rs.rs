@@ -105,7 +105,10 @@ impl Ring {
         }
         let slot = (self.head + self.count) % CAPACITY;
         let start = slot * event::RECORD_MAX;
-        let dst = self.data.get_mut(start..start + event::RECORD_MAX).and_then(|s| <&mut [u8; event::RECORD_MAX]>::try_from(s).ok());
+        let dst = self
+            .data
+            .get_mut(start..start + event::RECORD_MAX)
+            .and_then(|s| <&mut [u8; event::RECORD_MAX]>::try_from(s).ok());
         let (Some(dst), Some(len)) = (dst, self.lens.get_mut(slot)) else {
             self.dropped += 1;
             return;
@@ -122,7 +125,8 @@ impl Ring {
         while self.count > 0 {
             let len = self.lens.get(self.head).copied().unwrap_or(0) as usize;
             let start = self.head * event::RECORD_MAX;
-            let (Some(src), Some(dst)) = (self.data.get(start..start + len), out.get_mut(written..written + len)) else {
+            let (Some(src), Some(dst)) = (self.data.get(start..start + len), out.get_mut(written..written + len))
+            else {
                 break;
             };
             dst.copy_from_slice(src);
@@ -252,7 +256,13 @@ impl kernel::Module for RampartCore {
             CHANNEL.store(ptr::null_mut(), Ordering::Release);
             return Err(Error::from_errno(err));
         }
-        pr_info!("loaded (shim abi {}, log_level={}, event queue {} x {} bytes)\n", abi, log_level, CAPACITY, event::RECORD_MAX);
+        pr_info!(
+            "loaded (shim abi {}, log_level={}, event queue {} x {} bytes)\n",
+            abi,
+            log_level,
+            CAPACITY,
+            event::RECORD_MAX
+        );
         Ok(RampartCore { channel })
     }
 }

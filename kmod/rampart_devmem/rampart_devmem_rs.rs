@@ -33,9 +33,9 @@ mod text;
 mod lifecycle;
 
 use allowlist::{Allowlist, AllowlistError};
-use text::Text;
 use devmem::{Target, Verdict};
 use mode::Mode;
+use text::Text;
 
 module! {
     type: RampartDevmem,
@@ -241,6 +241,10 @@ impl kernel::Module for RampartDevmem {
 impl Drop for RampartDevmem {
     fn drop(&mut self) {
         lifecycle::stop(&STATE, &GLUE);
-        pr_info!("unloaded ({} denied, {} audited)\n", self.state.denied.load(Ordering::Relaxed), self.state.audited.load(Ordering::Relaxed));
+        pr_info!(
+            "unloaded ({} denied, {} audited)\n",
+            self.state.denied.load(Ordering::Relaxed),
+            self.state.audited.load(Ordering::Relaxed)
+        );
     }
 }

@@ -107,7 +107,12 @@ fn current(state: &State) -> (Mode, Toggles) {
 
 /// Decides a user-namespace creation (called from `hooks.c`; does not sleep).
 #[no_mangle]
-pub extern "C" fn rampart_ns_decide_userns(exe: *const core::ffi::c_char, exe_len: usize, uid: u32, privileged: bool) -> u8 {
+pub extern "C" fn rampart_ns_decide_userns(
+    exe: *const core::ffi::c_char,
+    exe_len: usize,
+    uid: u32,
+    privileged: bool,
+) -> u8 {
     let Some(state) = state() else { return 0 };
     let exe = if exe.is_null() {
         &[][..]

@@ -451,18 +451,30 @@ pub extern "C" fn rampart_rbac_policy_id(bytes: *const u8, len: usize) -> u64 {
 
 /// Describes a validated policy's tables into `buf`.
 #[no_mangle]
-pub extern "C" fn rampart_rbac_describe(bytes: *const u8, len: usize, buf: *mut core::ffi::c_char, cap: usize) -> usize {
+pub extern "C" fn rampart_rbac_describe(
+    bytes: *const u8,
+    len: usize,
+    buf: *mut core::ffi::c_char,
+    cap: usize,
+) -> usize {
     if bytes.is_null() || buf.is_null() {
         return 0;
     }
     // SAFETY: `policy.c` passes the bytes of the policy it holds a reference to, and a
     // buffer of `cap` bytes.
     let (policy, out) = unsafe {
-        (Policy::trusted(core::slice::from_raw_parts(bytes, len)), core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap))
+        (
+            Policy::trusted(core::slice::from_raw_parts(bytes, len)),
+            core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap),
+        )
     };
     let mut out = Text::new(out);
     let (roles, subjects, entries) = policy.counts();
-    let _ = writeln!(out, "roles {roles} subjects {subjects} entries {entries}{}", if policy.learn_all() { " learn-all" } else { "" });
+    let _ = writeln!(
+        out,
+        "roles {roles} subjects {subjects} entries {entries}{}",
+        if policy.learn_all() { " learn-all" } else { "" }
+    );
     out.len()
 }
 
@@ -558,7 +570,11 @@ impl kernel::Module for RampartRbac {
             return Err(EINVAL);
         };
         let state = KBox::pin(
-            State { mode: AtomicU8::new(mode as u8), locked: AtomicBool::new(false), stats: [const { AtomicU64::new(0) }; 7] },
+            State {
+                mode: AtomicU8::new(mode as u8),
+                locked: AtomicBool::new(false),
+                stats: [const { AtomicU64::new(0) }; 7],
+            },
             GFP_KERNEL,
         )?;
         let hooks = lifecycle::start(&STATE, &*state, &GLUE)?;

@@ -81,7 +81,11 @@ pub(crate) fn stop<T>(slot: &AtomicPtr<T>, glue: &Glue) {
 ///
 /// `buf` must be null or valid for reads of `len` bytes for the returned lifetime
 /// (rampart_core passes its kernel copy of the written bytes).
-pub(crate) unsafe fn settings_write<'a>(locked: &AtomicBool, buf: *const c_char, len: usize) -> core::result::Result<&'a [u8], c_int> {
+pub(crate) unsafe fn settings_write<'a>(
+    locked: &AtomicBool,
+    buf: *const c_char,
+    len: usize,
+) -> core::result::Result<&'a [u8], c_int> {
     if buf.is_null() {
         return Err(EINVAL.to_errno());
     }
