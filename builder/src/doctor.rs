@@ -8,6 +8,8 @@ use std::process::Command;
 /// Debian packages a kernel build, module build, boot test and packaging need.
 pub const PACKAGES: &[&str] = &[
     "linux-source-6.12",
+    // Debian's own kernel configs: what `rampart check` compares ours with.
+    "linux-config-6.12",
     "rustc-web",
     "rust-web-src",
     "clang",

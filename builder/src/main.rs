@@ -5,12 +5,14 @@ mod configure;
 mod ctx;
 mod digest;
 mod doctor;
+mod hardening;
 mod initramfs;
 mod kbuild;
 mod kconfig;
 mod make_progress;
 mod metadata;
 mod patches;
+mod probe;
 mod process;
 mod qemu;
 mod source;
@@ -106,9 +108,53 @@ enum Command {
     },
     /// The main job: doctor --install, config, build, boot-test --suite smoke
     Up(KernelArgs),
+    /// Record this machine's hardware in a portable profile (TOML) for `rampart config --profile`
+    Probe {
+        /// Write the profile here instead of printing it
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
+    /// Check a kernel .config against published hardening recommendations (KSPP and others)
+    Check {
+        /// The .config to check
+        config: PathBuf,
+        /// Also write the JSON report here (`-`: print it instead of the table)
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Exit with failure when the score (percent of checks passed) is below this
+        #[arg(long)]
+        fail_under: Option<f64>,
+    },
+}
+
+/// `rampart check`: the table (or JSON), and whether the score reaches `fail_under`.
+fn check(config: &std::path::Path, json: Option<&std::path::Path>, fail_under: Option<f64>) -> Result<bool> {
+    let report = hardening::check_file(config)?;
+    let text = serde_json::to_string_pretty(&report)?;
+    match json {
+        Some(p) if p == std::path::Path::new("-") => println!("{text}"),
+        Some(p) => {
+            std::fs::write(p, text + "\n")?;
+            print!("{}", report.table());
+        }
+        None => print!("{}", report.table()),
+    }
+    Ok(fail_under.is_none_or(|min| report.score >= min))
 }
 
 fn run(cli: Cli) -> Result<bool> {
+    // Checking a config needs no work directory or toolchain.
+    if let Command::Check { config, json, fail_under } = &cli.command {
+        return check(config, json.as_deref(), *fail_under);
+    }
+    if let Command::Probe { output } = &cli.command {
+        let text = probe::to_toml(&probe::probe(std::path::Path::new("/"))?)?;
+        match output {
+            Some(path) => std::fs::write(path, text)?,
+            None => print!("{text}"),
+        }
+        return Ok(true);
+    }
     let ctx = Ctx::new(cli.work_dir, cli.jobs)?;
     match cli.command {
         Command::Doctor { install } => doctor::run(&ctx.work, &ctx.toolchain, install)?,
@@ -126,6 +172,7 @@ fn run(cli: Cli) -> Result<bool> {
             return Ok(results.verdict == verdict::Verdict::Pass);
         }
         Command::Up(args) => up::run(&ctx, &args.request())?,
+        Command::Check { .. } | Command::Probe { .. } => unreachable!("handled above"),
     }
     Ok(true)
 }
