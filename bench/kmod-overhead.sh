@@ -5,7 +5,8 @@
 #   rampart_devmem: open+close, fork+wait, fork+exec+wait; native hooks and (patched
 #                   kernel) the kretprobe fallback forced
 #   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
-#   rampart_rbac (enforce, 200 subjects): open+close, stat, fork+exec+wait
+#   rampart_rbac: open+close, stat, fork+exec+wait in enforce mode with 200 subjects,
+#                 with a one-rule policy (`tiny`) and loaded but off (`off`)
 # Writes bench/results/kmod-overhead.md.
 #   bench/kmod-overhead.sh     (after `rampart build` of both variants)
 set -euo pipefail
