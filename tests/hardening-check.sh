@@ -10,7 +10,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 ours=$("$rampart" config --target qemu-x86_64 --variant patched | tail -n 1)
-tree=$(readlink -f "$(dirname "$ours")/source")
+tree=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["tree"])' "$(dirname "$ours")/state.json")
 make -s -C "$tree" O="$out/defconfig" LLVM=1 defconfig >/dev/null
 xz -dc /usr/src/linux-config-6.12/config.amd64_none_amd64.xz > "$out/debian.config"
 

@@ -26,6 +26,8 @@ pub struct ConfigRequest {
     pub source: Option<PathBuf>,
     /// Required sha256 of the source tarball.
     pub pin: Option<String>,
+    /// A hardware profile (`rampart probe`) to tune to instead of the target's fragment.
+    pub profile: Option<PathBuf>,
 }
 
 /// A configured kernel: the inputs of a build, recorded in `configs/<target>-<variant>/state.json`.
@@ -76,11 +78,29 @@ pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
 
 /// Configures (or reuses an identical earlier configuration of) the requested kernel.
 pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
-    let target = Target::find(&ctx.repo, &req.target)?;
+    let profile = req.profile.as_deref().map(|p| profile_target(&ctx.repo, p)).transpose()?;
+    let target = match &profile {
+        Some((target, _)) => target.clone(),
+        None => Target::find(&ctx.repo, &req.target)?,
+    };
     let patches = patch_series(&ctx.repo, req.variant)?;
     let source =
         source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.source_flavor())?;
-    let fragment_paths = fragments(&ctx.repo, &target, req.variant);
+    let dir = ctx.work.config_dir(&target.name, req.variant.name());
+    std::fs::create_dir_all(&dir)?;
+    let mut fragment_paths = fragments(&ctx.repo, &target, req.variant);
+    let tuned = match &profile {
+        Some((_, profile)) => {
+            let index = crate::tune::KbuildIndex::scan(&source.tree);
+            let tuning = crate::tune::tune(profile, &index);
+            let path = dir.join("profile.config");
+            std::fs::write(&path, crate::tune::fragment(profile, &tuning, &[]))?;
+            // Right after the base, before rampart's fragments (which win).
+            fragment_paths.insert(1, path.clone());
+            Some((profile, tuning, path))
+        }
+        None => None,
+    };
     let mut layers = Vec::new();
     let mut hash_parts: Vec<(String, Vec<u8>)> = vec![
         ("source".into(), source.sha256.clone().into_bytes()),
@@ -94,7 +114,6 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let requests = fragment::merge(layers);
     let inputs_hash = sha256_parts(hash_parts.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
 
-    let dir = ctx.work.config_dir(&target.name, req.variant.name());
     let state_path = dir.join("state.json");
     if let Some(previous) = load_state(&state_path) {
         if previous.inputs_hash == inputs_hash && previous.dot_config.is_file() {
@@ -109,11 +128,38 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let _ = std::fs::remove_file(&log);
     std::fs::create_dir_all(&obj)?;
     eprintln!("config: composing {} ({}) from {} fragments", target.name, req.variant.name(), fragment_paths.len());
-    run_logged(ctx.toolchain.make(&source.tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), &log)?;
-    let base = std::fs::read_to_string(obj.join(".config"))?;
-    std::fs::write(obj.join(".config"), apply_requests(&base, &requests))?;
-    run_logged(ctx.toolchain.make(&source.tree).arg(format!("O={}", obj.display())).arg("olddefconfig"), &log)?;
-    let final_text = std::fs::read_to_string(obj.join(".config"))?;
+    let mut requests = requests;
+    let mut final_text = compose(ctx, &source.tree, &obj, &log, &requests)?;
+    if let Some((profile, tuning, path)) = &tuned {
+        // Drivers whose menus are off: turn on what they depend on, until nothing changes.
+        let kconfig = KconfigIndex::scan(&source.tree, target.arch)?;
+        let mut extra: Vec<crate::tune::Tuned> = Vec::new();
+        for _round in 0..8 {
+            let config = DotConfig::parse(&final_text);
+            let mut added = false;
+            for t in tuning.requests.iter().chain(extra.clone().iter()) {
+                if t.value != "y" || config.value(&t.symbol) == "y" {
+                    continue;
+                }
+                for enabler in kconfig.enablers(&t.symbol, &config) {
+                    if !extra.iter().chain(&tuning.requests).any(|e| e.symbol == enabler) {
+                        extra.push(crate::tune::Tuned::new(&enabler, "y", format!("needed by {}", t.symbol)));
+                        added = true;
+                    }
+                }
+            }
+            if !added {
+                break;
+            }
+            std::fs::write(path, crate::tune::fragment(profile, tuning, &extra))?;
+            let mut layers = Vec::new();
+            for p in &fragment_paths {
+                layers.push(fragment::load(p, &ctx.repo)?);
+            }
+            requests = fragment::merge(layers);
+            final_text = compose(ctx, &source.tree, &obj, &log, &requests)?;
+        }
+    }
     let config = DotConfig::parse(&final_text);
     let mut report = StickReport::build(&requests, &config, || KconfigIndex::scan(&source.tree, target.arch).ok());
     add_rust_diagnosis(ctx, &source.tree, &obj, &mut report);
@@ -137,6 +183,27 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     std::fs::write(&state_path, serde_json::to_vec_pretty(&configured)?)?;
     std::fs::write(dir.join("report.txt"), configured.report.render())?;
     finish(configured)
+}
+
+/// tinyconfig, then `requests`, then olddefconfig; returns the resulting `.config`.
+fn compose(ctx: &Ctx, tree: &Path, obj: &Path, log: &Path, requests: &[fragment::Request]) -> Result<String> {
+    run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), log)?;
+    let base = std::fs::read_to_string(obj.join(".config"))?;
+    std::fs::write(obj.join(".config"), apply_requests(&base, requests))?;
+    run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("olddefconfig"), log)?;
+    Ok(std::fs::read_to_string(obj.join(".config"))?)
+}
+
+/// The target of a profile: named after the profile file, based on
+/// `kconfig/profile-base.config`.
+fn profile_target(repo: &Path, path: &Path) -> Result<(Target, crate::probe::Profile)> {
+    let profile = crate::probe::load(path)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("host");
+    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    Ok((
+        Target { name: format!("profile-{name}"), arch: "x86", fragment: repo.join("kconfig/profile-base.config") },
+        profile,
+    ))
 }
 
 /// When Rust support did not stick, the kernel's own `rustavailable` check says why.

@@ -18,6 +18,7 @@ mod qemu;
 mod source;
 mod target;
 mod toolchain;
+mod tune;
 mod up;
 mod verdict;
 mod workdir;
@@ -60,6 +61,9 @@ struct KernelArgs {
     /// Refuse a source tarball whose sha256 is not this
     #[arg(long, value_name = "SHA256")]
     source_sha256: Option<String>,
+    /// Tune to a hardware profile from `rampart probe` (target `profile-<file stem>`)
+    #[arg(long, value_name = "PROFILE.toml")]
+    profile: Option<PathBuf>,
 }
 
 impl KernelArgs {
@@ -69,6 +73,7 @@ impl KernelArgs {
             variant: self.variant,
             source: self.source.clone(),
             pin: self.source_sha256.clone(),
+            profile: self.profile.clone(),
         }
     }
 }

@@ -189,6 +189,30 @@ impl KconfigIndex {
         }
     }
 
+    /// Symbols that, set to `y`, would meet `symbol`'s unmet dependencies in `config`:
+    /// the plain symbols among its unmet `depends on` conjuncts that a user can set
+    /// (bool or tristate with a prompt). Conditions that are not plain symbols (`A || B`,
+    /// comparisons, negations) are left for the report.
+    pub fn enablers(&self, symbol: &str, config: &DotConfig) -> Vec<String> {
+        let mut out = Vec::new();
+        for def in self.defs.get(symbol).into_iter().flatten() {
+            for cond in &def.depends {
+                let Some(e) = expr::parse(cond) else { continue };
+                for term in e.conjuncts() {
+                    if let expr::Expr::Atom(name) = term {
+                        let settable = self.defs.get(name.as_str()).is_some_and(|d| {
+                            d.iter().any(|d| d.has_prompt && (d.kind == "bool" || d.kind == "tristate"))
+                        });
+                        if term.eval(config) == 0 && settable && !out.contains(name) {
+                            out.push(name.clone());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Reasons `symbol` did not take `requested` in `config`, most specific first.
     pub fn explain(&self, symbol: &str, requested: &str, config: &DotConfig) -> Vec<String> {
         let Some(defs) = self.defs.get(symbol) else {
@@ -279,12 +303,29 @@ endmenu
 
 config FREE
 	def_bool y
+
+config DRIVER
+	tristate "a driver"
+	depends on BUS && (PCI || OF) && HAVE_X
+
+config BUS
+	bool "a bus"
 "#;
 
     fn index() -> KconfigIndex {
         let mut index = KconfigIndex::default();
         index.add(scan_text(KCONFIG, "init/Kconfig"));
         index
+    }
+
+    #[test]
+    fn enablers_are_the_settable_symbols_of_unmet_dependencies() {
+        let index = index();
+        // BUS is settable; (PCI || OF) is not a plain symbol; HAVE_X is undefined here.
+        assert_eq!(index.enablers("DRIVER", &DotConfig::parse("")), ["BUS"]);
+        assert!(index.enablers("DRIVER", &DotConfig::parse("CONFIG_BUS=y\n")).is_empty());
+        // GUARDED sits in `menu` (OUTER, undefined) and `if GUARD` (undefined): nothing settable.
+        assert!(index.enablers("GUARDED", &DotConfig::parse("")).is_empty());
     }
 
     #[test]

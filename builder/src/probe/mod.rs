@@ -30,6 +30,9 @@ pub struct Profile {
     pub devices: Vec<Device>,
     /// Every modalias under /sys/devices (what module autoloading would match).
     pub modaliases: Vec<String>,
+    /// Types of the filesystems mounted from block devices (/proc/mounts).
+    #[serde(default)]
+    pub filesystems: Vec<String>,
     /// The running kernel's config (/proc/config.gz or /boot/config-*), if readable.
     pub running_config: Option<String>,
 }
@@ -62,12 +65,12 @@ pub fn probe(root: &Path) -> Result<Profile> {
         drivers: devices::drivers_in_use(root),
         devices: devices::devices(root),
         modaliases: devices::modaliases(root),
+        filesystems: platform::block_filesystems(&read("proc/mounts")),
         running_config: platform::running_config(root, &kernel_release),
     })
 }
 
 /// Reads a profile written by [`probe`].
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn load(path: &Path) -> Result<Profile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let profile: Profile =

@@ -84,6 +84,9 @@ pub struct Platform {
     pub hypervisor: Option<String>,
     /// `uefi` or `bios`.
     pub firmware: String,
+    /// ACPI tables the firmware provides (DMAR: Intel IOMMU, IVRS: AMD IOMMU, SRAT: NUMA).
+    #[serde(default)]
+    pub acpi_tables: Vec<String>,
 }
 
 /// The hypervisor's CPUID signature (leaf 0x40000000), when the CPU says there is one.
@@ -127,7 +130,30 @@ pub fn platform(root: &Path) -> Platform {
     } else {
         std::fs::read_to_string(root.join("sys/hypervisor/type")).ok().map(|t| t.trim().to_string())
     };
-    Platform { hypervisor, firmware: firmware.into() }
+    let mut acpi_tables: Vec<String> = std::fs::read_dir(root.join("sys/firmware/acpi/tables"))
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.len() <= 8 && n != "dynamic" && n != "data")
+                .collect()
+        })
+        .unwrap_or_default();
+    acpi_tables.sort();
+    Platform { hypervisor, firmware: firmware.into(), acpi_tables }
+}
+
+/// Filesystem types mounted from block devices.
+pub fn block_filesystems(mounts: &str) -> Vec<String> {
+    let mut types: Vec<String> = mounts
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let (source, _, fstype) = (f.next()?, f.next()?, f.next()?);
+            source.starts_with("/dev/").then(|| fstype.to_string())
+        })
+        .collect();
+    types.sort();
+    types.dedup();
+    types
 }
 
 /// The running kernel's config: /proc/config.gz, else /boot/config-<release>.
@@ -152,6 +178,12 @@ mod tests {
         assert_eq!((c.vendor.as_str(), c.family, c.model, c.count), ("AuthenticAMD", 25, 33, 2));
         assert_eq!(c.flags, ["fpu", "sse2", "svm"]);
         assert!(cpu("garbage").is_err());
+    }
+
+    #[test]
+    fn only_block_backed_filesystems_are_listed() {
+        let mounts = "/dev/vda / ext4 rw 0 0\nproc /proc proc rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n/dev/vdb1 /boot/efi vfat rw 0 0\n/dev/vda /x ext4 rw 0 0\n";
+        assert_eq!(block_filesystems(mounts), ["ext4", "vfat"]);
     }
 
     #[test]
