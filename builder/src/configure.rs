@@ -28,7 +28,23 @@ pub struct ConfigRequest {
     pub pin: Option<String>,
     /// A hardware profile (`rampart probe`) to tune to instead of the target's fragment.
     pub profile: Option<PathBuf>,
+    /// What the config starts from.
+    pub base: Base,
 }
+
+/// What a config starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Base {
+    /// `make tinyconfig`, then the target's (or profile's) and rampart's fragments.
+    Tiny,
+    /// Debian's own 6.12 amd64 config with its modules trimmed to the target or
+    /// profile, Rust enabled, nothing of rampart's but what the boot tests need
+    /// (target name gets a `-distro` suffix).
+    Distro,
+}
+
+/// Debian's config, from the `linux-config-6.12` package.
+pub const DEBIAN_CONFIG: &str = "/usr/src/linux-config-6.12/config.amd64_none_amd64.xz";
 
 /// A configured kernel: the inputs of a build, recorded in `configs/<target>-<variant>/state.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +83,42 @@ pub fn fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf>
     list
 }
 
+/// The fragments on a distro base: the target's (or the profile's), Rust, the distro
+/// adjustments, what the boot tests need, and the variant's.
+pub fn distro_fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf> {
+    let kconfig = repo.join("kconfig");
+    let mut list = vec![
+        target.fragment.clone(),
+        kconfig.join("rust.config"),
+        kconfig.join("distro.config"),
+        kconfig.join("test.config"),
+    ];
+    list.dedup();
+    list.extend(variant.fragments().iter().map(|name| kconfig.join("variants").join(format!("{name}.config"))));
+    list
+}
+
+fn read_debian_config() -> Result<String> {
+    let out = std::process::Command::new("xz").args(["-dc", DEBIAN_CONFIG]).output()?;
+    if !out.status.success() {
+        bail!("cannot read {DEBIAN_CONFIG} (install linux-config-6.12: `rampart doctor --install`)");
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// Every module of a config left out (`=m` -> not set): the fragments then put back,
+/// built in, what the target or profile needs, as localmodconfig does for the loaded
+/// modules.
+pub fn trim_modules(config: &str) -> String {
+    config
+        .lines()
+        .map(|l| match l.strip_prefix("CONFIG_").and_then(|r| r.strip_suffix("=m")) {
+            Some(symbol) => format!("# CONFIG_{symbol} is not set\n"),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
 /// The patch series a variant applies.
 pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
     if variant.patched() {
@@ -79,16 +131,30 @@ pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
 /// Configures (or reuses an identical earlier configuration of) the requested kernel.
 pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let profile = req.profile.as_deref().map(|p| profile_target(&ctx.repo, p)).transpose()?;
-    let target = match &profile {
+    let mut target = match &profile {
         Some((target, _)) => target.clone(),
         None => Target::find(&ctx.repo, &req.target)?,
+    };
+    let distro_base = match req.base {
+        Base::Tiny => None,
+        Base::Distro => {
+            target.name.push_str("-distro");
+            if profile.is_some() {
+                // Debian's config already has what the profile base adds.
+                target.fragment = ctx.repo.join("kconfig/distro.config");
+            }
+            Some(read_debian_config()?)
+        }
     };
     let patches = patch_series(&ctx.repo, req.variant)?;
     let source =
         source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.source_flavor())?;
     let dir = ctx.work.config_dir(&target.name, req.variant.name());
     std::fs::create_dir_all(&dir)?;
-    let mut fragment_paths = fragments(&ctx.repo, &target, req.variant);
+    let mut fragment_paths = match req.base {
+        Base::Tiny => fragments(&ctx.repo, &target, req.variant),
+        Base::Distro => distro_fragments(&ctx.repo, &target, req.variant),
+    };
     let tuned = match &profile {
         Some((_, profile)) => {
             let index = crate::tune::KbuildIndex::scan(&source.tree);
@@ -107,6 +173,9 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
         ("patches".into(), patches.hash().into_bytes()),
         ("toolchain".into(), serde_json::to_vec(&ctx.toolchain.versions())?),
     ];
+    if let Some(base) = &distro_base {
+        hash_parts.push(("distro base".into(), base.clone().into_bytes()));
+    }
     for path in &fragment_paths {
         layers.push(fragment::load(path, &ctx.repo)?);
         hash_parts.push((path.display().to_string(), std::fs::read(path)?));
@@ -129,7 +198,7 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     std::fs::create_dir_all(&obj)?;
     eprintln!("config: composing {} ({}) from {} fragments", target.name, req.variant.name(), fragment_paths.len());
     let mut requests = requests;
-    let mut final_text = compose(ctx, &source.tree, &obj, &log, &requests)?;
+    let mut final_text = compose(ctx, &source.tree, &obj, &log, distro_base.as_deref(), &requests)?;
     if let Some((profile, tuning, path)) = &tuned {
         // Drivers whose menus are off: turn on what they depend on, until nothing changes.
         let kconfig = KconfigIndex::scan(&source.tree, target.arch)?;
@@ -157,7 +226,7 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
                 layers.push(fragment::load(p, &ctx.repo)?);
             }
             requests = fragment::merge(layers);
-            final_text = compose(ctx, &source.tree, &obj, &log, &requests)?;
+            final_text = compose(ctx, &source.tree, &obj, &log, distro_base.as_deref(), &requests)?;
         }
     }
     let config = DotConfig::parse(&final_text);
@@ -185,10 +254,23 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     finish(configured)
 }
 
-/// tinyconfig, then `requests`, then olddefconfig; returns the resulting `.config`.
-fn compose(ctx: &Ctx, tree: &Path, obj: &Path, log: &Path, requests: &[fragment::Request]) -> Result<String> {
-    run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), log)?;
-    let base = std::fs::read_to_string(obj.join(".config"))?;
+/// The base (tinyconfig, or `distro` with its modules trimmed), then `requests`, then
+/// olddefconfig; returns the resulting `.config`.
+fn compose(
+    ctx: &Ctx,
+    tree: &Path,
+    obj: &Path,
+    log: &Path,
+    distro: Option<&str>,
+    requests: &[fragment::Request],
+) -> Result<String> {
+    let base = match distro {
+        Some(text) => trim_modules(text),
+        None => {
+            run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), log)?;
+            std::fs::read_to_string(obj.join(".config"))?
+        }
+    };
     std::fs::write(obj.join(".config"), apply_requests(&base, requests))?;
     run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("olddefconfig"), log)?;
     Ok(std::fs::read_to_string(obj.join(".config"))?)
@@ -215,6 +297,17 @@ fn add_rust_diagnosis(ctx: &Ctx, tree: &Path, obj: &Path, report: &mut StickRepo
         if let Some(line) = text.lines().find(|l| l.contains("***")) {
             rust.reasons.push(format!("`make rustavailable`: {}", line.trim_start_matches('*').trim()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trimming_leaves_out_modules_only() {
+        let text = "CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n";
+        assert_eq!(trim_modules(text), "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n");
     }
 }
 

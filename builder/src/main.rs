@@ -64,6 +64,10 @@ struct KernelArgs {
     /// Tune to a hardware profile from `rampart probe` (target `profile-<file stem>`)
     #[arg(long, value_name = "PROFILE.toml")]
     profile: Option<PathBuf>,
+    /// Start from tinyconfig, or from Debian's own config (`distro`: the distro-kernel
+    /// stand-in; build it with `--variant vanilla`; target gets a `-distro` suffix)
+    #[arg(long, value_enum, default_value = "tiny")]
+    base: configure::Base,
 }
 
 impl KernelArgs {
@@ -74,6 +78,7 @@ impl KernelArgs {
             source: self.source.clone(),
             pin: self.source_sha256.clone(),
             profile: self.profile.clone(),
+            base: self.base,
         }
     }
 }
