@@ -300,17 +300,6 @@ fn add_rust_diagnosis(ctx: &Ctx, tree: &Path, obj: &Path, report: &mut StickRepo
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trimming_leaves_out_modules_only() {
-        let text = "CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n";
-        assert_eq!(trim_modules(text), "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n");
-    }
-}
-
 fn load_state(path: &Path) -> Option<Configured> {
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
@@ -332,4 +321,15 @@ fn finish(configured: Configured) -> Result<Configured> {
         &configured.config_sha256[..16]
     );
     Ok(configured)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trimming_leaves_out_modules_only() {
+        let text = "CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n";
+        assert_eq!(trim_modules(text), "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_C is not set\nCONFIG_D=\"m\"\n");
+    }
 }
