@@ -11,7 +11,7 @@ use crate::verdict::{judge, CaseResult, Verdict};
 use anyhow::{bail, Result};
 use clap::ValueEnum;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How to choose the accelerator.
@@ -36,6 +36,10 @@ pub struct BootTestRequest {
     pub suite: String,
     /// Only the cases whose names start with this.
     pub cases: Option<String>,
+    /// Boot the kernel and rampart modules installed under this root (from the RPMs:
+    /// `/boot/vmlinuz-<kver>`, `/lib/modules/<kver>/extra/rampart`) instead of the
+    /// build's own files.
+    pub installed_root: Option<PathBuf>,
     /// Host-side timeout for the whole boot.
     pub timeout: Duration,
     /// Accelerator choice.
@@ -69,9 +73,31 @@ pub struct Results {
     pub cases: Vec<CaseResult>,
 }
 
+/// Points `build` at the kernel and modules installed under `root` (release from the
+/// build's `kernel.release`); every module the build made must be installed there.
+fn use_installed(build: &mut crate::metadata::BuildMetadata, root: &Path) -> Result<()> {
+    let kver = std::fs::read_to_string(build.objdir.join("include/config/kernel.release"))?.trim().to_string();
+    build.bzimage = root.join("boot").join(format!("vmlinuz-{kver}"));
+    let extra = root.join("lib/modules").join(&kver).join("extra/rampart");
+    for module in &mut build.modules {
+        for ko in &mut module.kos {
+            let installed = extra.join(ko.file_name().unwrap_or_default());
+            if !installed.is_file() {
+                bail!("{} is not installed under {}", installed.display(), root.display());
+            }
+            *ko = installed;
+        }
+    }
+    eprintln!("boot-test: kernel and modules installed under {}", root.display());
+    Ok(())
+}
+
 /// Runs one boot test; `Ok` carries the results whatever the verdict.
 pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
-    let build = last_build(ctx, &req.target, req.variant.name())?;
+    let mut build = last_build(ctx, &req.target, req.variant.name())?;
+    if let Some(root) = &req.installed_root {
+        use_installed(&mut build, root)?;
+    }
     if !build.bzimage.is_file() {
         bail!("{} is missing; run `rampart build`", build.bzimage.display());
     }

@@ -119,6 +119,17 @@ pub fn trim_modules(config: &str) -> String {
         .collect()
 }
 
+/// `symbols` built in (`=y`) left out too.
+pub fn trim_builtin(config: &str, symbols: &std::collections::BTreeSet<String>) -> String {
+    config
+        .lines()
+        .map(|l| match l.strip_prefix("CONFIG_").and_then(|r| r.strip_suffix("=y")) {
+            Some(symbol) if symbols.contains(symbol) => format!("# CONFIG_{symbol} is not set\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
 /// The patch series a variant applies.
 pub fn patch_series(repo: &Path, variant: Variant) -> Result<PatchSeries> {
     if variant.patched() {
@@ -146,9 +157,19 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
             Some(read_debian_config()?)
         }
     };
+
     let patches = patch_series(&ctx.repo, req.variant)?;
     let source =
         source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.source_flavor())?;
+    // On a distro base, the drivers Debian builds in are trimmed like its modules (the
+    // target's or profile's fragment puts back what the machine needs).
+    let distro_base = match distro_base {
+        Some(text) => {
+            let drivers = KconfigIndex::scan(&source.tree, target.arch)?.tristates_under(&["drivers/", "sound/"]);
+            Some(trim_builtin(&trim_modules(&text), &drivers))
+        }
+        None => None,
+    };
     let dir = ctx.work.config_dir(&target.name, req.variant.name());
     std::fs::create_dir_all(&dir)?;
     let mut fragment_paths = match req.base {
@@ -265,7 +286,7 @@ fn compose(
     requests: &[fragment::Request],
 ) -> Result<String> {
     let base = match distro {
-        Some(text) => trim_modules(text),
+        Some(text) => text.to_string(),
         None => {
             run_logged(ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("tinyconfig"), log)?;
             std::fs::read_to_string(obj.join(".config"))?

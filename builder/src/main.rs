@@ -11,6 +11,7 @@ mod kbuild;
 mod kconfig;
 mod make_progress;
 mod metadata;
+mod package;
 mod patches;
 mod probe;
 mod process;
@@ -109,6 +110,10 @@ enum Command {
         /// Run only the suite's cases whose names start with this (e.g. `03`)
         #[arg(long)]
         cases: Option<String>,
+        /// Boot the kernel and rampart modules installed under this root (e.g. by
+        /// `rpm --root DIR -i` of `rampart package --rpm`'s packages)
+        #[arg(long, value_name = "DIR")]
+        installed_root: Option<PathBuf>,
         /// Seconds before the guest is declared hung
         #[arg(long, default_value_t = 300)]
         timeout: u64,
@@ -118,6 +123,23 @@ enum Command {
     },
     /// The main job: doctor --install, config, build, boot-test --suite smoke
     Up(KernelArgs),
+    /// Package a build as RPMs: kernel-rampart, kernel-rampart-devel, kmod-rampart
+    Package {
+        #[command(flatten)]
+        kernel: KernelArgs,
+        /// Make RPMs (the only format)
+        #[arg(long, required = true)]
+        rpm: bool,
+        /// Put the RPMs here [default: <work>/packages/<build>/rpms]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Sign modules with this private key instead of the kernel build's generated one
+        #[arg(long, requires = "sign_cert")]
+        sign_key: Option<PathBuf>,
+        /// The certificate of --sign-key
+        #[arg(long, requires = "sign_key")]
+        sign_cert: Option<PathBuf>,
+    },
     /// Record this machine's hardware in a portable profile (TOML) for `rampart config --profile`
     Probe {
         /// Write the profile here instead of printing it
@@ -175,13 +197,19 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Build(args) => {
             kbuild::build(&ctx, &args.request())?;
         }
-        Command::BootTest { target, variant, suite, cases, timeout, accel } => {
+        Command::BootTest { target, variant, suite, cases, installed_root, timeout, accel } => {
             let timeout = Duration::from_secs(timeout);
-            let req = BootTestRequest { target, variant, suite, cases, timeout, accel };
+            let req = BootTestRequest { target, variant, suite, cases, installed_root, timeout, accel };
             let results = boot_test::run(&ctx, &req)?;
             return Ok(results.verdict == verdict::Verdict::Pass);
         }
         Command::Up(args) => up::run(&ctx, &args.request())?,
+        Command::Package { kernel, rpm: _, out, sign_key, sign_cert } => {
+            let sign = sign_key.zip(sign_cert).map(|(key, cert)| package::SignKey { key, cert });
+            for rpm in package::package(&ctx, &kernel.request(), out.as_deref(), sign.as_ref())? {
+                println!("{}", rpm.display());
+            }
+        }
         Command::Check { .. } | Command::Probe { .. } => unreachable!("handled above"),
     }
     Ok(true)

@@ -20,6 +20,7 @@ pub fn run(ctx: &Ctx, req: &ConfigRequest) -> Result<()> {
             variant: req.variant,
             suite: "smoke".into(),
             cases: None,
+            installed_root: None,
             timeout: Duration::from_secs(300),
             accel: AccelChoice::Auto,
         },

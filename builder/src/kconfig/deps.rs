@@ -189,6 +189,17 @@ impl KconfigIndex {
         }
     }
 
+    /// Tristate symbols (drivers that could be modules) defined under any of `dirs`.
+    pub fn tristates_under(&self, dirs: &[&str]) -> std::collections::BTreeSet<String> {
+        self.defs
+            .iter()
+            .filter(|(_, defs)| {
+                defs.iter().any(|d| d.kind == "tristate" && dirs.iter().any(|dir| d.location.starts_with(dir)))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// Symbols that, set to `y`, would meet `symbol`'s unmet dependencies in `config`:
     /// the plain symbols among its unmet `depends on` conjuncts that a user can set
     /// (bool or tristate with a prompt). Conditions that are not plain symbols (`A || B`,
