@@ -117,8 +117,8 @@ pub fn package(ctx: &Ctx, req: &ConfigRequest, out: Option<&Path>, sign: Option<
         .args(["--define", "_buildhost rampart"])
         .args(["--define", "use_source_date_epoch_as_buildtime 1"])
         .args(["--define", "clamp_mtime_to_source_date_epoch 1"])
-        .args(["--define", "_binary_payload w19.zstdio"])
-        .args(["--define", "_source_payload w19.zstdio"])
+        .args(["--define", "_binary_payload w9.zstdio"])
+        .args(["--define", "_source_payload w9.zstdio"])
         .arg(&spec_path);
     run_logged(&mut rpmbuild, &log).context("rpmbuild failed")?;
 
