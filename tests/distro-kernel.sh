@@ -3,7 +3,7 @@
 # modules and built-in drivers trimmed to the qemu-x86_64 target, Rust enabled, no
 # rampart patch; built with rampart's modules and boot-tested with the smoke and
 # security suites (the modules in fallback mode). About 20 minutes of kernel build on
-# two cores, so the test command runs it only with RAMPART_DISTRO=1.
+# two cores, so the test command runs it only with RAMPART_EXTRA_KERNELS=1.
 # Usage: tests/distro-kernel.sh RAMPART_BINARY
 set -euo pipefail
 rampart=$1

@@ -88,23 +88,23 @@ fn guest_probe(repo: &Path, tools: &Path) -> Result<PathBuf> {
     Ok(tool)
 }
 
-/// The RBAC policy tool (`rampart-policy`), built static for the guest with cargo into
+/// A workspace binary (`package`'s `bin`) built static for the guest with cargo into
 /// `<tools>/guest-target` (cargo rebuilds only when its sources change).
-fn guest_policy_tool(repo: &Path, tools: &Path) -> Result<PathBuf> {
+fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<PathBuf> {
     let target_dir = tools.join("guest-target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(repo)
-        .args(["build", "--quiet", "--release", "-p", "rampart-policy", "--target", "x86_64-unknown-linux-gnu"])
+        .args(["build", "--quiet", "--release", "-p", package, "--bin", bin, "--target", "x86_64-unknown-linux-gnu"])
         .arg("--target-dir")
         .arg(&target_dir)
         .env("RUSTFLAGS", "-C target-feature=+crt-static")
         .output()
-        .context("running cargo for rampart-policy")?;
+        .with_context(|| format!("running cargo for {bin}"))?;
     if !out.status.success() {
-        bail!("building rampart-policy for the guest failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        bail!("building {bin} for the guest failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
-    Ok(target_dir.join("x86_64-unknown-linux-gnu/release/rampart-policy"))
+    Ok(target_dir.join("x86_64-unknown-linux-gnu/release").join(bin))
 }
 
 /// Writes `<dir>/initramfs.cpio` for `suite` (only the cases starting with `cases`,
@@ -139,7 +139,11 @@ pub fn build(
     list.char_dev("/dev/null", 0o666, 1, 3);
     list.file("/bin/busybox", Path::new(BUSYBOX), 0o755);
     list.file("/bin/rampart-probe", &guest_probe(repo, tools)?, 0o755);
-    list.file("/bin/rampart-policy", &guest_policy_tool(repo, tools)?, 0o755);
+    list.file("/bin/rampart-policy", &guest_tool(repo, tools, "rampart-policy", "rampart-policy")?, 0o755);
+    // The hardware probe, for the suite that records the QEMU machine's profile.
+    if suite == "probe" {
+        list.file("/bin/rampart", &guest_tool(repo, tools, "rampart-builder", "rampart")?, 0o755);
+    }
     list.file("/init", &guest.join("init"), 0o755);
     add_tree(&mut list, &guest.join("rampart"), "/rampart")?;
     list.file("/rampart/suite", &suite_file, 0o644);
