@@ -45,7 +45,8 @@ const BOOT_DISK: &str = "a disk (boot-critical, built in)";
 pub struct Tuning {
     /// Requests, one per symbol (the first reason wins; others are appended).
     pub requests: Vec<Tuned>,
-    /// Drivers and filesystems in the profile whose symbol was not found.
+    /// Devices without a bound driver, and drivers and filesystems whose symbol was
+    /// not found: listed in the fragment, not configured.
     pub unplaced: Vec<String>,
 }
 
@@ -54,8 +55,11 @@ pub fn tune(profile: &Profile, index: &KbuildIndex) -> Tuning {
     let mut tuning = Tuning { requests: platform::requests(profile), unplaced: Vec::new() };
     let mut drivers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in &profile.devices {
-        if let Some(driver) = &d.driver {
-            drivers.entry(driver.clone()).or_default().push(format!("{} {}", d.bus, d.name));
+        match &d.driver {
+            Some(driver) => drivers.entry(driver.clone()).or_default().push(format!("{} {}", d.bus, d.name)),
+            None => tuning
+                .unplaced
+                .push(format!("{} {} ({}): no driver was bound to it on the probed kernel", d.bus, d.name, d.modalias)),
         }
     }
     for driver in &profile.drivers.storage {
@@ -74,7 +78,7 @@ pub fn tune(profile: &Profile, index: &KbuildIndex) -> Tuning {
                 );
                 tuning.requests.push(if users.iter().any(|u| u == BOOT_DISK) { tuned.required() } else { tuned });
             }
-            None => tuning.unplaced.push(format!("driver {driver} ({})", users.join(", "))),
+            None => tuning.unplaced.push(format!("driver {driver} ({}): no Makefile builds it", users.join(", "))),
         }
     }
     for fs in &profile.filesystems {
@@ -87,7 +91,7 @@ pub fn tune(profile: &Profile, index: &KbuildIndex) -> Tuning {
                 )
                 .required(),
             ),
-            None => tuning.unplaced.push(format!("filesystem {fs}")),
+            None => tuning.unplaced.push(format!("filesystem {fs}: no Makefile builds it")),
         }
     }
     tuning.requests = merge(tuning.requests);
@@ -127,7 +131,7 @@ pub fn fragment(profile: &Profile, tuning: &Tuning, extra: &[Tuned]) -> String {
         }
     }
     for u in &tuning.unplaced {
-        let _ = writeln!(out, "# not placed (no Makefile builds it): {u}");
+        let _ = writeln!(out, "# not configured: {u}");
     }
     out
 }
