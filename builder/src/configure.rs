@@ -69,33 +69,29 @@ pub struct Configured {
     pub report: StickReport,
 }
 
-/// The fragments for a target and variant, in application order.
-pub fn fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf> {
+/// The fragments in application order: the target's (none for a profile on a distro
+/// base, where Debian's config stands in for the profile base), the profile's, Rust,
+/// then rampart's and the hardening (tiny base) or the distro adjustments, what the
+/// boot tests need, and the variant's.
+pub fn fragments(
+    repo: &Path,
+    target: Option<&Path>,
+    profile: Option<&Path>,
+    base: Base,
+    variant: Variant,
+) -> Vec<PathBuf> {
     let kconfig = repo.join("kconfig");
-    let mut list = vec![
-        target.fragment.clone(),
-        kconfig.join("rust.config"),
-        kconfig.join("rampart.config"),
-        kconfig.join("hardening.config"),
-        kconfig.join("test.config"),
-    ];
-    list.extend(variant.fragments().iter().map(|name| kconfig.join("variants").join(format!("{name}.config"))));
-    list
-}
-
-/// The fragments on a distro base: the target's (or the profile's), Rust, the distro
-/// adjustments, what the boot tests need, and the variant's.
-pub fn distro_fragments(repo: &Path, target: &Target, variant: Variant) -> Vec<PathBuf> {
-    let kconfig = repo.join("kconfig");
-    let mut list = vec![
-        target.fragment.clone(),
-        kconfig.join("rust.config"),
-        kconfig.join("distro.config"),
-        kconfig.join("test.config"),
-    ];
-    list.dedup();
-    list.extend(variant.fragments().iter().map(|name| kconfig.join("variants").join(format!("{name}.config"))));
-    list
+    let middle: &[&str] = match base {
+        Base::Tiny => &["rust.config", "rampart.config", "hardening.config", "test.config"],
+        Base::Distro => &["rust.config", "distro.config", "test.config"],
+    };
+    target
+        .into_iter()
+        .chain(profile)
+        .map(Path::to_path_buf)
+        .chain(middle.iter().map(|name| kconfig.join(name)))
+        .chain(variant.fragments().iter().map(|name| kconfig.join("variants").join(format!("{name}.config"))))
+        .collect()
 }
 
 fn read_debian_config() -> Result<String> {
@@ -150,10 +146,6 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
         Base::Tiny => None,
         Base::Distro => {
             target.name.push_str("-distro");
-            if profile.is_some() {
-                // Debian's config already has what the profile base adds.
-                target.fragment = ctx.repo.join("kconfig/distro.config");
-            }
             Some(read_debian_config()?)
         }
     };
@@ -161,33 +153,32 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let patches = patch_series(&ctx.repo, req.variant)?;
     let source =
         source::prepare(&ctx.work, req.source.as_deref(), req.pin.as_deref(), &patches, req.variant.source_flavor())?;
+    // Scanned at most once: distro trimming, profile dependencies and the report use it.
+    let mut kconfig: Option<KconfigIndex> = None;
     // On a distro base, the drivers Debian builds in are trimmed like its modules (the
     // target's or profile's fragment puts back what the machine needs).
     let distro_base = match distro_base {
         Some(text) => {
-            let drivers = KconfigIndex::scan(&source.tree, target.arch)?.tristates_under(&["drivers/", "sound/"]);
-            Some(trim_builtin(&trim_modules(&text), &drivers))
+            let index = kconfig.insert(KconfigIndex::scan(&source.tree, target.arch)?);
+            Some(trim_builtin(&trim_modules(&text), &index.tristates_under(&["drivers/", "sound/"])))
         }
         None => None,
     };
     let dir = ctx.work.config_dir(&target.name, req.variant.name());
     std::fs::create_dir_all(&dir)?;
-    let mut fragment_paths = match req.base {
-        Base::Tiny => fragments(&ctx.repo, &target, req.variant),
-        Base::Distro => distro_fragments(&ctx.repo, &target, req.variant),
-    };
     let tuned = match &profile {
         Some((_, profile)) => {
-            let index = crate::tune::KbuildIndex::scan(&source.tree);
-            let tuning = crate::tune::tune(profile, &index);
+            let tuning = crate::tune::tune(profile, &crate::tune::KbuildIndex::scan(&source.tree));
             let path = dir.join("profile.config");
             std::fs::write(&path, crate::tune::fragment(profile, &tuning, &[]))?;
-            // Right after the base, before rampart's fragments (which win).
-            fragment_paths.insert(1, path.clone());
             Some((profile, tuning, path))
         }
         None => None,
     };
+    // Debian's config already has what the profile base adds.
+    let target_fragment = (req.base == Base::Tiny || profile.is_none()).then_some(target.fragment.as_path());
+    let profile_fragment = tuned.as_ref().map(|(_, _, path)| path.as_path());
+    let fragment_paths = fragments(&ctx.repo, target_fragment, profile_fragment, req.base, req.variant);
     let mut layers = Vec::new();
     let mut hash_parts: Vec<(String, Vec<u8>)> = vec![
         ("source".into(), source.sha256.clone().into_bytes()),
@@ -222,36 +213,29 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     let mut final_text = compose(ctx, &source.tree, &obj, &log, distro_base.as_deref(), &requests)?;
     if let Some((profile, tuning, path)) = &tuned {
         // Drivers whose menus are off: turn on what they depend on, until nothing changes.
-        let kconfig = KconfigIndex::scan(&source.tree, target.arch)?;
+        let index = match kconfig.take() {
+            Some(index) => index,
+            None => KconfigIndex::scan(&source.tree, target.arch)?,
+        };
         let mut extra: Vec<crate::tune::Tuned> = Vec::new();
         for _round in 0..8 {
-            let config = DotConfig::parse(&final_text);
-            let mut added = false;
-            for t in tuning.requests.iter().chain(extra.clone().iter()) {
-                if t.value != "y" || config.value(&t.symbol) == "y" {
-                    continue;
-                }
-                for enabler in kconfig.enablers(&t.symbol, &config) {
-                    if !extra.iter().chain(&tuning.requests).any(|e| e.symbol == enabler) {
-                        extra.push(crate::tune::Tuned::new(&enabler, "y", format!("needed by {}", t.symbol)));
-                        added = true;
-                    }
-                }
-            }
-            if !added {
+            let added = enablers_needed(&index, &DotConfig::parse(&final_text), &tuning.requests, &extra);
+            if added.is_empty() {
                 break;
             }
+            extra.extend(added);
             std::fs::write(path, crate::tune::fragment(profile, tuning, &extra))?;
-            let mut layers = Vec::new();
-            for p in &fragment_paths {
-                layers.push(fragment::load(p, &ctx.repo)?);
-            }
-            requests = fragment::merge(layers);
+            requests = fragment::merge(
+                fragment_paths.iter().map(|p| fragment::load(p, &ctx.repo)).collect::<Result<Vec<_>>>()?,
+            );
             final_text = compose(ctx, &source.tree, &obj, &log, distro_base.as_deref(), &requests)?;
         }
+        kconfig = Some(index);
     }
     let config = DotConfig::parse(&final_text);
-    let mut report = StickReport::build(&requests, &config, || KconfigIndex::scan(&source.tree, target.arch).ok());
+    let mut report = StickReport::build(&requests, &config, || {
+        kconfig.or_else(|| KconfigIndex::scan(&source.tree, target.arch).ok())
+    });
     add_rust_diagnosis(ctx, &source.tree, &obj, &mut report);
 
     let dot_config = dir.join("config");
@@ -273,6 +257,28 @@ pub fn configure(ctx: &Ctx, req: &ConfigRequest) -> Result<Configured> {
     std::fs::write(&state_path, serde_json::to_vec_pretty(&configured)?)?;
     std::fs::write(dir.join("report.txt"), configured.report.render())?;
     finish(configured)
+}
+
+/// Requests for the symbols the profile's `y` requests (and earlier additions) still
+/// lack in `config` because a menu they depend on is off; none already requested.
+fn enablers_needed(
+    index: &KconfigIndex,
+    config: &DotConfig,
+    requested: &[crate::tune::Tuned],
+    extra: &[crate::tune::Tuned],
+) -> Vec<crate::tune::Tuned> {
+    let mut added: Vec<crate::tune::Tuned> = Vec::new();
+    for t in requested.iter().chain(extra) {
+        if t.value != "y" || config.value(&t.symbol) == "y" {
+            continue;
+        }
+        for enabler in index.enablers(&t.symbol, config) {
+            if !requested.iter().chain(extra).chain(&added).any(|e| e.symbol == enabler) {
+                added.push(crate::tune::Tuned::new(&enabler, "y", format!("needed by {}", t.symbol)));
+            }
+        }
+    }
+    added
 }
 
 /// The base (tinyconfig, or `distro` with its modules trimmed), then `requests`, then

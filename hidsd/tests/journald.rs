@@ -55,12 +55,9 @@ fn a_real_journald_feeds_the_rules_and_the_cursor_survives_a_restart() {
     let dir = scratch("journald");
     let config = write_config(
         &dir,
-        "log_files = []\nkmsg = false\nrampart_events = \"{d}/none\"",
+        "journal = true\nlog_files = []\nkmsg = false\nrampart_events = \"{d}/none\"",
         "[response]\nenabled = false",
     );
-    // The shared config writes `journal = false`: this test is about the journal.
-    let text = std::fs::read_to_string(&config).unwrap().replace("journal = false", "journal = true");
-    std::fs::write(&config, text).unwrap();
     let out = Command::new("unshare")
         .args(["--mount", "--propagation", "private", "sh", "-c", SCRIPT])
         .env("HIDSD", env!("CARGO_BIN_EXE_rampart-hidsd"))

@@ -13,12 +13,14 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 /// Writes `dir/hidsd.toml`: state, alerts, learning log and rules under `dir`, no
-/// journal; `top` adds top-level keys (it must set `log_files`, `kmsg` and
-/// `rampart_events`), `tables` adds `[response]`/`[fim]` sections. `{d}` stands for `dir`.
+/// journal unless `top` sets `journal`; `top` adds top-level keys (it must set
+/// `log_files`, `kmsg` and `rampart_events`), `tables` adds `[response]`/`[fim]`
+/// sections. `{d}` stands for `dir`.
 pub fn write_config(dir: &Path, top: &str, tables: &str) -> PathBuf {
     let d = dir.display().to_string();
+    let journal = if top.contains("journal =") { "" } else { "journal = false\n" };
     let text = format!(
-        "journal = false\nrules_dir = \"{d}/rules.d\"\nstate_dir = \"{d}/state\"\nalerts_file = \"{d}/alerts.json\"\n\
+        "{journal}rules_dir = \"{d}/rules.d\"\nstate_dir = \"{d}/state\"\nalerts_file = \"{d}/alerts.json\"\n\
          learning_log = \"{d}/learn.jsonl\"\n{}\n{}\n",
         top.replace("{d}", &d),
         tables.replace("{d}", &d)
