@@ -44,6 +44,8 @@ pub struct BootTestRequest {
     pub timeout: Duration,
     /// Accelerator choice.
     pub accel: AccelChoice,
+    /// Guest time counts instructions (see [`Boot::icount`]).
+    pub icount: bool,
 }
 
 /// `results.json`.
@@ -115,12 +117,17 @@ pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
         timeout: req.timeout,
         serial_log: dir.join("serial.log"),
         stop_at: None,
+        icount: req.icount,
     };
     boot.accel = match req.accel {
         AccelChoice::Kvm => Accel::Kvm,
         AccelChoice::Tcg => Accel::Tcg,
+        AccelChoice::Auto if req.icount => Accel::Tcg,
         AccelChoice::Auto => qemu::probe_accel(&boot, &ctx.work.stats().join("kvm-probe")),
     };
+    if boot.icount && boot.accel != Accel::Tcg {
+        bail!("--icount needs TCG (QEMU counts instructions only when it emulates them)");
+    }
     eprintln!(
         "boot-test: {} {} suite {} ({:?}, timeout {}s)",
         req.target,

@@ -120,6 +120,10 @@ enum Command {
         /// Accelerator
         #[arg(long, value_enum, default_value = "auto")]
         accel: AccelChoice,
+        /// Guest time counts instructions, one ns each (QEMU -icount, TCG only):
+        /// benchmarks then report instructions per operation, free of host noise
+        #[arg(long)]
+        icount: bool,
     },
     /// The main job: doctor --install, config, build, boot-test --suite smoke
     Up(KernelArgs),
@@ -197,9 +201,9 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Build(args) => {
             kbuild::build(&ctx, &args.request())?;
         }
-        Command::BootTest { target, variant, suite, cases, installed_root, timeout, accel } => {
+        Command::BootTest { target, variant, suite, cases, installed_root, timeout, accel, icount } => {
             let timeout = Duration::from_secs(timeout);
-            let req = BootTestRequest { target, variant, suite, cases, installed_root, timeout, accel };
+            let req = BootTestRequest { target, variant, suite, cases, installed_root, timeout, accel, icount };
             let results = boot_test::run(&ctx, &req)?;
             return Ok(results.verdict == verdict::Verdict::Pass);
         }

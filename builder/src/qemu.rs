@@ -60,6 +60,10 @@ pub struct Boot {
     pub serial_log: PathBuf,
     /// Stop as soon as a console line contains this text (used by probes).
     pub stop_at: Option<String>,
+    /// Count instructions instead of time (TCG only): the guest clock advances one
+    /// nanosecond per instruction executed (`-icount shift=0`), so a benchmark's ns/op
+    /// is its instructions per operation, whatever else the host is doing.
+    pub icount: bool,
 }
 
 /// What happened during a boot.
@@ -91,6 +95,8 @@ impl Boot {
             .args(["-nographic", "-no-reboot", "-nodefaults", "-serial", "stdio"]);
         if self.accel == Accel::Kvm {
             cmd.args(["-cpu", "host"]);
+        } else if self.icount {
+            cmd.args(["-icount", "shift=0,sleep=off"]);
         }
         cmd
     }

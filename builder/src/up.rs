@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, req: &ConfigRequest) -> Result<()> {
             installed_root: None,
             timeout: Duration::from_secs(300),
             accel: AccelChoice::Auto,
+            icount: false,
         },
     )?;
     println!();

@@ -4,7 +4,6 @@
 use crate::event::{Event, EventView, SourceKind};
 use crate::logline;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 
 /// Longest line accepted; longer ones are counted and skipped.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -80,58 +79,17 @@ pub fn decode_view<T>(
     Some(f(view, line.time.unwrap_or_else(logline::now), &text))
 }
 
-/// Reads `reader` to its end, calling `f` with a borrowed view of each decoded line,
-/// its time and its text (no per-line copies: for bulk analysis).
-pub fn for_each_view(
-    reader: &mut impl BufRead,
-    year: i64,
-    stats: &mut LineStats,
-    mut f: impl FnMut(EventView<'_>, i64, &str),
-) -> std::io::Result<()> {
+/// Calls `f` with a borrowed view of each decoded line of `data`, its time and its
+/// text (no per-line copies: for bulk analysis of a file read into memory).
+pub fn for_each_view(data: &[u8], year: i64, stats: &mut LineStats, mut f: impl FnMut(EventView<'_>, i64, &str)) {
     let no_fields = BTreeMap::new();
-    for_each_line(reader, stats, |line, stats| {
-        decode_view(line, year, stats, &no_fields, &mut f);
-    })
-}
-
-/// Calls `f` with each line of `reader` (without its newline, at most `MAX_LINE + 1` bytes).
-fn for_each_line(
-    reader: &mut impl BufRead,
-    stats: &mut LineStats,
-    mut f: impl FnMut(&[u8], &mut LineStats),
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = read_bounded_line(reader, &mut buf)?;
-        if n == 0 {
-            return Ok(());
-        }
-        f(buf.strip_suffix(b"\n").unwrap_or(&buf), stats);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', data) {
+        decode_view(&data[start..end], year, stats, &no_fields, &mut f);
+        start = end + 1;
     }
-}
-
-/// Reads one line into `buf`, keeping at most `MAX_LINE + 1` bytes of it (so an
-/// endless line cannot exhaust memory); returns the bytes consumed.
-pub fn read_bounded_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut consumed = 0;
-    loop {
-        let available = reader.fill_buf()?;
-        if available.is_empty() {
-            return Ok(consumed);
-        }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let room = (MAX_LINE + 1).saturating_sub(buf.len());
-        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let n = chunk.len();
-        reader.consume(n);
-        consumed += n;
-        if done {
-            return Ok(consumed);
-        }
+    if start < data.len() {
+        decode_view(&data[start..], year, stats, &no_fields, &mut f);
     }
 }
 
@@ -149,7 +107,7 @@ mod tests {
         input.extend_from_slice(b"\nNov 28 02:00:07 h sshd[1]: last line without newline");
         let mut stats = LineStats::default();
         let mut events = Vec::new();
-        for_each_view(&mut input.as_slice(), 2026, &mut stats, |e, _, _| events.push(e.message.to_string())).unwrap();
+        for_each_view(&input, 2026, &mut stats, |e, _, _| events.push(e.message.to_string()));
         assert_eq!(stats, LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 });
         assert_eq!(events[1], "caf\u{fffd} \u{fffd}");
         assert_eq!(events[2], "last line without newline");

@@ -7,12 +7,14 @@
 //! as a single pass.
 
 use crate::lines::{for_each_view, LineStats};
-use crate::rules::engine::Engine;
+use crate::rules::engine::{Engine, FieldLookup, Fired};
 use crate::rules::Rule;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::net::IpAddr;
+use std::ops::Range;
 use std::path::Path;
 
 /// Per-rule results.
@@ -26,7 +28,7 @@ pub struct RuleReport {
     pub description: String,
     /// Events (base rules) or firings (composite rules).
     pub matches: u64,
-    /// Matches per source address.
+    /// Matches per source address (in its canonical text form).
     pub sources: BTreeMap<String, u64>,
 }
 
@@ -41,12 +43,73 @@ pub struct Report {
     pub rules: Vec<RuleReport>,
 }
 
-/// A base-rule match found by a worker, kept until correlation.
+/// A base-rule match found by a worker, kept until correlation. Its fields and line
+/// are ranges of its [`Part`]'s text and field list: no allocation per match.
 struct BaseMatch {
     rule: usize,
-    fields: BTreeMap<String, String>,
     time: i64,
-    raw: Option<String>,
+    srcip: Option<IpAddr>,
+    fields: Range<usize>,
+    raw: Option<Range<usize>>,
+}
+
+/// A decoded field of a [`BaseMatch`]: its name (an index into [`Part::names`]) and
+/// where its value is in [`Part::text`].
+struct FieldSpan {
+    name: usize,
+    value: Range<usize>,
+}
+
+/// What a worker found in one slice of the file.
+#[derive(Default)]
+struct Part {
+    stats: LineStats,
+    matches: Vec<BaseMatch>,
+    /// Field names seen in this part (few: the rules' group names).
+    names: Vec<String>,
+    fields: Vec<FieldSpan>,
+    /// Field values and matched lines, one after the other.
+    text: String,
+}
+
+impl Part {
+    fn clear(&mut self) {
+        self.stats = LineStats::default();
+        self.matches.clear();
+        self.names.clear();
+        self.fields.clear();
+        self.text.clear();
+    }
+
+    fn push_text(&mut self, value: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.push_str(value);
+        start..self.text.len()
+    }
+
+    fn name_index(&mut self, name: &str) -> usize {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        }
+    }
+}
+
+/// The fields of one match, looked up in its part.
+struct PartFields<'a> {
+    part: &'a Part,
+    fields: Range<usize>,
+}
+
+impl FieldLookup for PartFields<'_> {
+    fn field(&self, name: &str) -> Option<&str> {
+        let spans = self.part.fields.get(self.fields.clone())?;
+        let span = spans.iter().find(|s| self.part.names.get(s.name).is_some_and(|n| n == name))?;
+        self.part.text.get(span.value.clone())
+    }
 }
 
 /// Splits `data` into about `parts` slices that end at line ends.
@@ -80,16 +143,25 @@ fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// Decodes and base-matches `slice` (whole lines).
-fn match_slice(engine: &Engine, mut slice: &[u8], year: i64, with_lines: bool) -> (LineStats, Vec<BaseMatch>) {
+/// `part` is a spent one, reused: its buffers keep their capacity.
+fn match_slice(engine: &Engine, slice: &[u8], year: i64, with_lines: bool, mut part: Part) -> Part {
+    part.clear();
     let mut stats = LineStats::default();
-    let mut found = Vec::new();
-    let _ = for_each_view(&mut slice, year, &mut stats, |event, time, text| {
-        if let Some((rule, fields)) = engine.match_base(event) {
-            let raw = with_lines.then(|| text.to_string());
-            found.push(BaseMatch { rule, fields, time, raw });
-        }
+    for_each_view(slice, year, &mut stats, |event, time, text| {
+        engine.match_base_with(event, |rule, decoded| {
+            let first = part.fields.len();
+            for (name, value) in decoded.iter() {
+                let name = part.name_index(name);
+                let value = part.push_text(value);
+                part.fields.push(FieldSpan { name, value });
+            }
+            let raw = with_lines.then(|| part.push_text(text));
+            let fields = first..part.fields.len();
+            part.matches.push(BaseMatch { rule, time, srcip: decoded.srcip(), fields, raw });
+        });
     });
-    (stats, found)
+    part.stats = stats;
+    part
 }
 
 /// Analyses `path`; `on_match` sees each line a base rule matched, in file order, when
@@ -102,50 +174,64 @@ pub fn run(path: &Path, rules: Vec<Rule>, with_lines: bool, on_match: impl FnMut
 struct Tally {
     engine: Engine,
     stats: LineStats,
-    reports: BTreeMap<u32, RuleReport>,
-    /// Matches per rule and source address, counted in hash maps (sorted for the report).
-    counts: HashMap<u32, HashMap<String, u64>>,
+    /// Matches per rule index.
+    matches: Vec<u64>,
+    /// Matches per rule index and source address (sorted for the report).
+    sources: Vec<HashMap<IpAddr, u64>>,
+    fired: Vec<Fired>,
 }
 
 impl Tally {
-    fn add(&mut self, parts: Vec<(LineStats, Vec<BaseMatch>)>, on_match: &mut impl FnMut(u32, &str)) {
-        for (part_stats, found) in parts {
-            self.stats.add(&part_stats);
-            for base in found {
-                if let Some(raw) = &base.raw {
-                    on_match(self.engine.rules()[base.rule].id, raw);
-                }
-                for m in self.engine.correlate(base.rule, base.fields, base.time) {
-                    let rule = self.engine.rule(&m);
-                    let r = self.reports.entry(rule.id).or_insert_with(|| RuleReport {
-                        id: rule.id,
-                        level: rule.level,
-                        description: rule.description.clone(),
-                        matches: 0,
-                        sources: BTreeMap::new(),
-                    });
-                    r.matches += 1;
-                    if let Some(ip) = m.fields.get("srcip") {
-                        let per_source = self.counts.entry(rule.id).or_default();
-                        match per_source.get_mut(ip) {
-                            Some(n) => *n += 1,
-                            None => {
-                                per_source.insert(ip.clone(), 1);
-                            }
-                        }
-                    }
-                }
-            }
+    fn new(engine: Engine) -> Self {
+        let rules = engine.rules().len();
+        Self {
+            engine,
+            stats: LineStats::default(),
+            matches: vec![0; rules],
+            sources: vec![HashMap::new(); rules],
+            fired: Vec::new(),
         }
     }
 
-    fn report(mut self, file: String) -> Report {
-        for (id, per_source) in self.counts {
-            if let Some(r) = self.reports.get_mut(&id) {
-                r.sources = per_source.into_iter().collect();
-            }
+    fn count(&mut self, rule: usize, srcip: Option<IpAddr>) {
+        self.matches[rule] += 1;
+        if let Some(ip) = srcip {
+            *self.sources[rule].entry(ip).or_insert(0) += 1;
         }
-        Report { file, stats: self.stats, rules: self.reports.into_values().collect() }
+    }
+
+    fn add(&mut self, part: &Part, on_match: &mut impl FnMut(u32, &str)) {
+        self.stats.add(&part.stats);
+        for base in &part.matches {
+            if let Some(raw) = base.raw.as_ref().and_then(|r| part.text.get(r.clone())) {
+                on_match(self.engine.rules()[base.rule].id, raw);
+            }
+            self.count(base.rule, base.srcip);
+            let fields = PartFields { part, fields: base.fields.clone() };
+            let mut fired = std::mem::take(&mut self.fired);
+            fired.clear();
+            self.engine.correlate_into(base.rule, &fields, base.time, &mut fired);
+            for f in &fired {
+                self.count(f.rule, base.srcip);
+            }
+            self.fired = fired;
+        }
+    }
+
+    fn report(self, file: String) -> Report {
+        let rules = self.engine.rules().iter().zip(self.matches).zip(self.sources);
+        let mut reports: Vec<RuleReport> = rules
+            .filter(|((_, matches), _)| *matches > 0)
+            .map(|((rule, matches), sources)| RuleReport {
+                id: rule.id,
+                level: rule.level,
+                description: rule.description.clone(),
+                matches,
+                sources: sources.into_iter().map(|(ip, n)| (ip.to_string(), n)).collect(),
+            })
+            .collect();
+        reports.sort_by_key(|r| r.id);
+        Report { file, stats: self.stats, rules: reports }
     }
 }
 
@@ -170,12 +256,7 @@ fn run_blocks(
             .map_or_else(crate::logline::now, |d| d.as_secs() as i64),
     );
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut tally = Tally {
-        engine: Engine::new(rules.clone()),
-        stats: LineStats::default(),
-        reports: BTreeMap::new(),
-        counts: HashMap::new(),
-    };
+    let mut tally = Tally::new(Engine::new(rules.clone()));
     let mut skipped_lines = 0;
     let outcome = std::thread::scope(|scope| {
         let mut to_workers = Vec::new();
@@ -185,26 +266,30 @@ fn run_blocks(
             let (results, result_receiver) = std::sync::mpsc::sync_channel(2);
             // Slice buffers go back to the reader for reuse.
             let (spare, spare_receiver) = std::sync::mpsc::channel::<Vec<u8>>();
+            // Counted parts go back to their worker for reuse.
+            let (spent, spent_receiver) = std::sync::mpsc::channel::<Part>();
             let rules = rules.clone();
             scope.spawn(move || {
                 let engine = Engine::new(rules);
                 for slice in slice_receiver {
-                    if results.send(match_slice(&engine, &slice, year, with_lines)).is_err() {
+                    let part = spent_receiver.try_recv().unwrap_or_default();
+                    if results.send(match_slice(&engine, &slice, year, with_lines, part)).is_err() {
                         return;
                     }
                     let _ = spare.send(slice);
                 }
             });
             to_workers.push((slices, spare_receiver));
-            from_workers.push(result_receiver);
+            from_workers.push((result_receiver, spent));
         }
         let correlator = scope.spawn(move || {
             // Every block goes to every worker (a slice, maybe empty), so taking one
             // result from each worker in turn keeps file order.
             'blocks: loop {
-                for results in &from_workers {
+                for (results, spent) in &from_workers {
                     let Ok(part) = results.recv() else { break 'blocks };
-                    tally.add(vec![part], &mut on_match);
+                    tally.add(&part, &mut on_match);
+                    let _ = spent.send(part);
                 }
             }
             tally

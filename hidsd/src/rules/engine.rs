@@ -2,7 +2,7 @@
 
 use super::{Matcher, Rule};
 use crate::event::{Event, EventView};
-use regex::bytes::CaptureLocations;
+use regex::bytes::{CaptureLocations, Regex};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
@@ -18,6 +18,88 @@ pub struct Match {
     pub block: Option<IpAddr>,
     /// Whether a composite rule fired (else it is the base rule match).
     pub composite: bool,
+}
+
+/// A composite rule that fired: its index in [`Engine::rules`] and the address to
+/// block, when it responds and the address is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fired {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
+    /// Address to block.
+    pub block: Option<IpAddr>,
+}
+
+/// Looking a decoded field up by name.
+pub trait FieldLookup {
+    /// The value of field `name`, if the event has it.
+    fn field(&self, name: &str) -> Option<&str>;
+}
+
+impl FieldLookup for BTreeMap<String, String> {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+/// The fields a base rule decoded from an event, borrowed from the event and the
+/// pattern's match: the event's own fields, overridden by the pattern's named groups.
+pub struct Decoded<'a> {
+    event: EventView<'a>,
+    captured: Option<(&'a Regex, &'a CaptureLocations)>,
+    srcip: Option<IpAddr>,
+}
+
+impl<'a> Decoded<'a> {
+    /// Field `name` before the `srcip` check.
+    fn lookup(&self, name: &str) -> Option<&'a str> {
+        self.captured_fields()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .or_else(|| self.event.fields.get(name).map(String::as_str))
+    }
+
+    /// The pattern's named groups that took part in the match, with their text.
+    fn captured_fields(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let message = self.event.message;
+        self.captured.into_iter().flat_map(move |(pattern, locations)| {
+            pattern.capture_names().enumerate().filter_map(move |(group, name)| {
+                let (start, end) = locations.get(group)?;
+                // Group bounds of a match are character boundaries of the UTF-8 message.
+                Some((name?, message.get(start..end)?))
+            })
+        })
+    }
+
+    /// The source address, when the event has one that parses.
+    pub fn srcip(&self) -> Option<IpAddr> {
+        self.srcip
+    }
+
+    /// Every field with its value (captured groups override the event's fields); a
+    /// `srcip` that is not an address is left out.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let event_only =
+            self.event.fields.iter().filter(|(n, _)| !self.captured_fields().any(|(c, _)| c == n.as_str()));
+        event_only
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(self.captured_fields())
+            .filter(|(n, _)| *n != "srcip" || self.srcip.is_some())
+    }
+
+    /// The fields as an owned map.
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+}
+
+impl FieldLookup for Decoded<'_> {
+    fn field(&self, name: &str) -> Option<&str> {
+        if name == "srcip" && self.srcip.is_none() {
+            return None;
+        }
+        self.lookup(name)
+    }
 }
 
 /// Most per-key windows kept at once; older ones are pruned first.
@@ -63,33 +145,38 @@ impl Engine {
 
     /// The first base rule that matches `event` (its index), with the fields it decoded.
     pub fn match_base(&self, event: EventView<'_>) -> Option<(usize, BTreeMap<String, String>)> {
-        self.rules.iter().enumerate().find_map(|(index, rule)| {
-            let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { return None };
+        self.match_base_with(event, |index, decoded| (index, decoded.to_map()))
+    }
+
+    /// Like [`Engine::match_base`], but hands `f` the decoded fields borrowed from the
+    /// event and the pattern's match instead of copying them into a map.
+    pub fn match_base_with<T>(&self, event: EventView<'_>, f: impl FnOnce(usize, &Decoded<'_>) -> T) -> Option<T> {
+        let mut scratch = self.scratch.borrow_mut();
+        for (index, rule) in self.rules.iter().enumerate() {
+            let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { continue };
             if source.is_some_and(|s| s != event.source) || program.as_ref().is_some_and(|p| *p != event.program) {
-                return None;
+                continue;
             }
             if fields.iter().any(|(k, v)| event.fields.get(k) != Some(v)) {
-                return None;
+                continue;
             }
-            let mut decoded = event.fields.clone();
-            if let Some(pattern) = pattern {
-                let mut scratch = self.scratch.borrow_mut();
-                let locations = scratch.get_mut(index)?.get_or_insert_with(|| pattern.capture_locations());
-                pattern.captures_read(locations, event.message.as_bytes())?;
-                for (group, name) in pattern.capture_names().enumerate() {
-                    let (Some(name), Some((start, end))) = (name, locations.get(group)) else { continue };
-                    // Group bounds of a match are character boundaries of the UTF-8 message.
-                    if let Some(value) = event.message.get(start..end) {
-                        decoded.insert(name.to_string(), value.to_string());
+            let captured = match pattern {
+                Some(pattern) => {
+                    let Some(slot) = scratch.get_mut(index) else { continue };
+                    let locations = slot.get_or_insert_with(|| pattern.capture_locations());
+                    if pattern.captures_read(locations, event.message.as_bytes()).is_none() {
+                        continue;
                     }
+                    Some((pattern, &*locations))
                 }
-            }
-            // A source address that does not parse is not an address: drop it.
-            if decoded.get("srcip").is_some_and(|ip| ip.parse::<IpAddr>().is_err()) {
-                decoded.remove("srcip");
-            }
-            Some((index, decoded))
-        })
+                None => None,
+            };
+            let mut decoded = Decoded { event, captured, srcip: None };
+            // A source address that does not parse is not an address: it is dropped.
+            decoded.srcip = decoded.lookup("srcip").and_then(|ip| ip.parse().ok());
+            return Some(f(index, &decoded));
+        }
+        None
     }
 
     /// Runs `event` through the rules: the base rule match first (level 0 included:
@@ -104,12 +191,24 @@ impl Engine {
     /// Calls must come in event order.
     pub fn correlate(&mut self, base: usize, fields: BTreeMap<String, String>, time: i64) -> Vec<Match> {
         let mut fired = Vec::new();
+        self.correlate_into(base, &fields, time, &mut fired);
+        let mut matches = Vec::with_capacity(1 + fired.len());
+        for f in fired {
+            matches.push(Match { rule: f.rule, fields: fields.clone(), block: f.block, composite: true });
+        }
+        matches.insert(0, Match { rule: base, fields, block: None, composite: false });
+        matches
+    }
+
+    /// Counts a base match for the composite rules, like [`Engine::correlate`], with
+    /// borrowed fields; appends the composite rules it completed to `fired`.
+    pub fn correlate_into(&mut self, base: usize, fields: &impl FieldLookup, time: i64, fired: &mut Vec<Fired>) {
         for &index in self.composites_of.get(base).map_or(&[][..], Vec::as_slice) {
             let composite = &self.rules[index];
             let Matcher::Composite { frequency, timeframe, same_field, .. } = &composite.matcher else { continue };
             let key = match same_field {
-                Some(f) => match fields.get(f) {
-                    Some(v) => v.as_str(),
+                Some(f) => match fields.field(f) {
+                    Some(v) => v,
                     None => continue,
                 },
                 None => "",
@@ -129,19 +228,13 @@ impl Engine {
             window.push_back(time);
             if window.len() >= *frequency as usize {
                 window.clear();
-                let block = composite.block.then(|| fields.get("srcip").and_then(|ip| ip.parse().ok())).flatten();
-                fired.push(Match { rule: index, fields: BTreeMap::new(), block, composite: true });
+                let block = composite.block.then(|| fields.field("srcip").and_then(|ip| ip.parse().ok())).flatten();
+                fired.push(Fired { rule: index, block });
             }
         }
         if self.window_count > MAX_WINDOWS {
             self.prune(time);
         }
-        for m in &mut fired {
-            m.fields = fields.clone();
-        }
-        let mut matches = vec![Match { rule: base, fields, block: None, composite: false }];
-        matches.extend(fired);
-        matches
     }
 
     /// Drops windows with nothing newer than the longest timeframe before `now`.
