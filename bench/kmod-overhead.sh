@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Kernel module overhead benchmark: boots the patched and vanilla kernels with the
-# `bench` guest suite and records, per kernel, ns/op (fastest of 9 interleaved
-# rounds, default 9) as ratios to the modules unloaded, all from the same boot:
+# `bench` guest suite under QEMU's instruction counting (`boot-test --icount`: the
+# guest clock advances 1 ns per instruction executed, so "ns/op" is instructions per
+# operation, the same from run to run whatever the host does) and records, per kernel,
+# the fastest of the interleaved rounds as ratios to the modules unloaded, all from
+# the same boot:
 #   rampart_devmem: open+close, fork+wait, fork+exec+wait; native hooks and (patched
 #                   kernel) the kretprobe fallback forced
 #   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
@@ -14,13 +17,13 @@ cd "$(dirname "$0")/.."
 rampart=${RAMPART:-target/release/rampart}
 out=bench/results/kmod-overhead.md
 {
-	echo "# rampart kernel module overhead (guest under QEMU TCG, fastest of interleaved rounds)"
+	echo "# rampart kernel module overhead (QEMU TCG with -icount: guest ns = instructions executed; fastest of interleaved rounds)"
 	echo
 	echo "Recorded $(date -u +%Y-%m-%d) with \`bench/kmod-overhead.sh\`; ratios are to the unloaded baseline of the same boot."
 	echo
 } > "$out"
 for variant in patched vanilla; do
-	"$rampart" boot-test --variant "$variant" --suite bench --timeout 1200 | tee /tmp/bench-$variant.txt
+	"$rampart" boot-test --variant "$variant" --suite bench --icount --timeout 1200 | tee /tmp/bench-$variant.txt
 	results=$(grep -o '/[^ ]*results.json' /tmp/bench-$variant.txt | tail -n 1)
 	serial=$(dirname "$results")/serial.log
 	{

@@ -10,6 +10,8 @@
  * (create), path_unlink/rmdir (delete), path_rename (delete + create),
  * path_link (create), path_truncate (write), inode_getattr (hidden) and
  * capable. All but capable may sleep, so their walks cross mount points.
+ * Checks take a fast path when current's subject and the object's walk are cached
+ * (subject.c, objcache.c) and the answer is a plain allow.
  * fallback mode (no hook layer): kretprobes on security_file_open() and
  * security_bprm_check(), whose handlers cannot sleep: walks stay on the file's
  * own mount. docs/hook-modes.md lists what each mode covers.
@@ -58,15 +60,19 @@ static void access_letters(u32 access, char *out)
 	out[n] = '\0';
 }
 
-/* Reports a decision that needs an event; @object: a path (mnt/dentry) or @name. */
-static void rbac_report(const struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry,
-			const char *name, bool may_sleep)
+/*
+ * Emits the event for a decision that needs one; @object: a path (mnt/dentry) or
+ * @name. Out of line: its buffers are set up only when there is something to say.
+ */
+static noinline __cold void rbac_emit(const struct rbac_query *q, struct vfsmount *mnt,
+				      struct dentry *dentry, const char *name, bool may_sleep)
 {
 	enum rampart_decision decision;
 	struct rampart_subject s;
 	char reason[256], letters[9];
 	char *buf = NULL;
 	const char *object = name;
+	const char *subject = q->subject_path ? q->subject_path : "?";
 
 	switch (q->outcome) {
 	case RBAC_LEARN:
@@ -105,15 +111,23 @@ static void rbac_report(const struct rbac_query *q, struct vfsmount *mnt, struct
 		}
 	}
 	if (q->is_cap)
-		scnprintf(reason, sizeof(reason), "subject=%s capability", q->subject_path);
+		scnprintf(reason, sizeof(reason), "subject=%s capability", subject);
 	else {
 		access_letters(q->access, letters);
-		scnprintf(reason, sizeof(reason), "subject=%s access=%s%s", q->subject_path, letters,
+		scnprintf(reason, sizeof(reason), "subject=%s access=%s%s", subject, letters,
 			  q->outcome == RBAC_HIDE ? " hidden" : "");
 	}
 	rampart_subject_fill(&s, current);
 	rampart_event_emit(&s, "rbac", decision, object, reason);
 	kfree(buf);
+}
+
+/* Reports a decision if it needs an event (plain allows do not). */
+static inline void rbac_report(const struct rbac_query *q, struct vfsmount *mnt,
+			       struct dentry *dentry, const char *name, bool may_sleep)
+{
+	if (q->outcome != RBAC_ALLOW)
+		rbac_emit(q, mnt, dentry, name, may_sleep);
 }
 
 /* Kernel threads have no executable and no subject: never restricted. */
@@ -122,26 +136,55 @@ static bool rbac_user_task(void)
 	return current->mm && !(current->flags & PF_KTHREAD);
 }
 
+/* The ids that choose the role, as seen from the initial user namespace. */
 static void rbac_fill_ids(struct rbac_query *q)
 {
 	const struct cred *cred = current_cred();
 
-	q->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	q->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	q->uid = uid_valid(cred->uid) ? __kuid_val(cred->uid) : overflowuid;
+	q->gid = gid_valid(cred->gid) ? __kgid_val(cred->gid) : overflowgid;
 }
 
 /*
- * Decides @access on the object at (@mnt, @dentry) for current's subject. Hooks
- * that may sleep hold a reference to the policy (their walks cross mount
- * points); the others read it under rcu_read_lock.
+ * The common case, without references, copies or walks: current's subject and
+ * the object's walk are both cached and the answer is a plain allow. Anything
+ * else (a miss, a denial, something to report) is left to rbac_check_slow().
  */
-static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, bool may_sleep)
+static bool rbac_fast_allow(struct vfsmount *mnt, struct dentry *dentry, u32 access,
+			    bool may_sleep)
 {
 	struct rbac_query q = { .access = access, .subject.index = RBAC_NO_SUBJECT };
-	struct rbac_policy *policy = NULL;
+	bool allow = false;
 
-	if (!rampart_rbac_active() || !rbac_user_task())
-		return 0;
+	rbac_fill_ids(&q);
+	rcu_read_lock();
+	rbac_policy_peek(&q.policy);
+	if (!q.policy.bytes ||
+	    (rbac_cached_subject(&q, may_sleep) &&
+	     (q.subject.index == RBAC_NO_SUBJECT || rbac_object_cached(&q, mnt, dentry))))
+		allow = rampart_rbac_allows(&q);
+	rcu_read_unlock();
+	return allow;
+}
+
+/*
+ * Decides @access on the object at (@mnt, @dentry) for current's subject, walking
+ * what the caches do not know. Hooks that may sleep hold a reference to the policy
+ * (their walks cross mount points); the others read it under rcu_read_lock.
+ */
+static noinline int rbac_check_slow(struct vfsmount *mnt, struct dentry *dentry, u32 access,
+				    bool may_sleep)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX];
+	struct rbac_query q = {
+		.access = access,
+		.subject.index = RBAC_NO_SUBJECT,
+		.subject_path = subject_path,
+	};
+	struct rbac_policy *policy = NULL;
+	unsigned int seq;
+
+	subject_path[0] = '\0';
 	rbac_fill_ids(&q);
 	if (may_sleep) {
 		policy = rbac_policy_get();
@@ -151,8 +194,12 @@ static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, b
 		rcu_read_lock();
 		rbac_policy_peek(&q.policy);
 	}
-	if (q.policy.bytes && rbac_find_subject(&q, may_sleep) && rampart_rbac_begin_objects(&q))
+	if (q.policy.bytes && rbac_find_subject(&q, may_sleep) && rampart_rbac_begin_objects(&q) &&
+	    !rbac_object_cached(&q, mnt, dentry)) {
+		seq = rbac_object_seq();
 		rbac_walk(&q, mnt, dentry, may_sleep);
+		rbac_object_remember(&q, mnt, dentry, seq);
+	}
 	rampart_rbac_decide(&q);
 	if (may_sleep)
 		rbac_policy_put(policy);
@@ -164,6 +211,15 @@ static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, b
 	if (q.outcome == RBAC_HIDE)
 		return -ENOENT;
 	return 0;
+}
+
+static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, bool may_sleep)
+{
+	if (!rampart_rbac_active() || !rbac_user_task())
+		return 0;
+	if (rbac_fast_allow(mnt, dentry, access, may_sleep))
+		return 0;
+	return rbac_check_slow(mnt, dentry, access, may_sleep);
 }
 
 static u32 file_access(const struct file *file)
@@ -259,6 +315,26 @@ static int rbac_inode_getattr(const struct path *path)
 	return rbac_check(path->mnt, path->dentry, 0, true);
 }
 
+/*
+ * A capability check that is not a plain allow: decided, counted and reported.
+ * Called under rcu_read_lock (the subject's path is copied from the policy), which
+ * it drops.
+ */
+static noinline int rbac_capable_slow(struct rbac_query *q, int cap, unsigned int opts)
+	__releases(RCU)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
+
+	q->subject_path = subject_path;
+	rampart_rbac_decide(q);
+	rcu_read_unlock();
+	/* Probing callers (CAP_OPT_NOAUDIT) are answered without events. */
+	if (!(opts & CAP_OPT_NOAUDIT))
+		rbac_report(q, NULL, NULL, rbac_cap_names[cap], false);
+	q->subject_path = NULL;
+	return q->outcome == RBAC_DENY ? -EPERM : 0;
+}
+
 /* Called in atomic context too: nothing here sleeps. */
 static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int cap,
 			unsigned int opts)
@@ -272,14 +348,12 @@ static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int 
 	rbac_fill_ids(&q);
 	rcu_read_lock();
 	rbac_policy_peek(&q.policy);
-	if (q.policy.bytes)
+	if (q.policy.bytes && !rbac_cached_subject(&q, false))
 		rbac_find_subject(&q, false);
-	rampart_rbac_decide(&q);
+	if (!rampart_rbac_allows(&q))
+		return rbac_capable_slow(&q, cap, opts);
 	rcu_read_unlock();
-	/* Probing callers (CAP_OPT_NOAUDIT) are answered without events. */
-	if (!(opts & CAP_OPT_NOAUDIT))
-		rbac_report(&q, NULL, NULL, rbac_cap_names[cap], false);
-	return q.outcome == RBAC_DENY ? -EPERM : 0;
+	return 0;
 }
 
 static struct rampart_hook_ops rbac_hook_ops = {
@@ -349,6 +423,9 @@ int rampart_rbac_attach(void)
 	size_t i, attached = 0;
 	int err;
 
+	err = rbac_object_cache_init();
+	if (err)
+		return err;
 	err = rampart_hooks_attach(&rbac_hook_ops);
 	if (!err) {
 		hook_mode = RBAC_HOOKS_LSM;
@@ -362,6 +439,7 @@ int rampart_rbac_attach(void)
 	}
 	if (!attached) {
 		pr_err("no hook layer and no kretprobe attached\n");
+		rbac_object_cache_exit();
 		return -ENOENT;
 	}
 	hook_mode = RBAC_HOOKS_FALLBACK;
@@ -380,6 +458,7 @@ void rampart_rbac_detach(void)
 		probe_attached[i] = false;
 	}
 	hook_mode = 0;
+	rbac_object_cache_exit();
 	rbac_policy_exit();
 }
 

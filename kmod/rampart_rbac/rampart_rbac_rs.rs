@@ -116,10 +116,14 @@ pub struct RawQuery {
     matched: u32,
     value: u64,
     complete: u32,
+    cacheable: u32,
     outcome: u32,
     granted: u32,
-    subject_path: [u8; 128],
+    subject_path: *mut u8,
 }
+
+/// `RBAC_SUBJECT_PATH_MAX`: the size of the buffer `RawQuery::subject_path` points to.
+const SUBJECT_PATH_MAX: usize = 128;
 
 /// `RBAC_NO_SUBJECT`.
 const NO_SUBJECT: u32 = u32::MAX;
@@ -235,9 +239,15 @@ fn set_range(q: &mut RawQuery, policy: &Policy<'_>, start: u32, len: u32) {
 }
 
 fn set_subject_path(q: &mut RawQuery, path: &[u8]) {
-    let n = path.len().min(q.subject_path.len() - 1);
-    q.subject_path[..n].copy_from_slice(&path[..n]);
-    q.subject_path[n] = 0;
+    if q.subject_path.is_null() {
+        return;
+    }
+    // SAFETY: `hooks.c` points `subject_path` at a buffer of `SUBJECT_PATH_MAX` bytes
+    // on its stack that outlives the query's use.
+    let out = unsafe { core::slice::from_raw_parts_mut(q.subject_path, SUBJECT_PATH_MAX) };
+    let n = path.len().min(SUBJECT_PATH_MAX - 1);
+    out[..n].copy_from_slice(&path[..n]);
+    out[n] = 0;
 }
 
 fn outcome_code(outcome: Outcome) -> u32 {
@@ -378,6 +388,15 @@ fn decide(state: &State, q: &mut RawQuery) -> Outcome {
         return if hidden && !learning && enforcing == mode::Mode::Enforce { Outcome::Hide } else { Outcome::Allow };
     }
     rbac::decide(enforcing, learning, granted, Request { access: q.access })
+}
+
+/// Whether a query from `hooks.c` is a plain allow; nothing is counted or copied (the
+/// hook decides again with [`rampart_rbac_decide`] when it is not).
+#[no_mangle]
+pub extern "C" fn rampart_rbac_allows(q: *mut RawQuery) -> bool {
+    // SAFETY: `hooks.c` passes a pointer to a query on its stack.
+    let Some(q) = (unsafe { q.as_mut() }) else { return false };
+    state().is_some_and(|state| decide(state, q) == Outcome::Allow)
 }
 
 /// Decides a query from `hooks.c` (does not sleep); sets and returns its outcome.

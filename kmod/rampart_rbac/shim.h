@@ -73,11 +73,16 @@ struct rbac_query {
 	u32 matched;	/* a level matched an entry ... */
 	u64 value;	/* ... whose value this is */
 	u32 complete;	/* the walk reached the root (or matched before giving up) */
+	u32 cacheable;	/* the walk's answer may be cached (objcache.c) */
 	/* Out. */
 	u32 outcome;
 	u32 granted;
-	char subject_path[128];
+	/* When set, decisions that are reported copy the subject's path here. */
+	char *subject_path;
 };
+
+/* The size of rbac_query.subject_path's buffer. */
+#define RBAC_SUBJECT_PATH_MAX 128
 
 /* Outcomes, as Outcome in rbac.rs. */
 #define RBAC_ALLOW 0
@@ -117,8 +122,13 @@ void rampart_rbac_end_subject(struct rbac_query *q);
 bool rampart_rbac_begin_objects(struct rbac_query *q);
 /* Matches one level against the range: RBAC_VISIT_*; sets matched and value. */
 int rampart_rbac_visit(struct rbac_query *q, const struct rbac_level *lv);
-/* Decides from the subject and the object walk; sets and returns q->outcome. */
+/*
+ * Decides from the subject and the object walk; sets and returns q->outcome,
+ * counts it and, unless it is a plain allow, copies the subject's path.
+ */
 u32 rampart_rbac_decide(struct rbac_query *q);
+/* Whether the decision is a plain allow (nothing counted, copied or reported). */
+bool rampart_rbac_allows(struct rbac_query *q);
 /* 0, or a PolicyError code (1..); *message: what is wrong. */
 int rampart_rbac_validate(const u8 *bytes, size_t len, const char **message);
 u64 rampart_rbac_policy_id(const u8 *bytes, size_t len);
@@ -154,6 +164,19 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
  * uid/gid or a new policy); false for tasks without a subject.
  */
 bool rbac_find_subject(struct rbac_query *q, bool may_sleep);
+/* Sets q->subject from the cache only; false on a miss. */
+bool rbac_cached_subject(struct rbac_query *q, bool may_sleep);
+
+/* objcache.c: what object walks found, per CPU. */
+int rbac_object_cache_init(void);
+void rbac_object_cache_exit(void);
+/* rename_lock's sequence, read before a walk whose answer may be remembered. */
+unsigned int rbac_object_seq(void);
+/* Sets q->matched, q->value and q->complete from the cache; false on a miss. */
+bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry);
+/* Remembers a walk's answer (if q->cacheable and no rename since @seq). */
+void rbac_object_remember(const struct rbac_query *q, const struct vfsmount *mnt,
+			  const struct dentry *dentry, unsigned int seq);
 
 /* policy.c: the policy in force, RCU-published, reference-counted. */
 struct rbac_policy;

@@ -93,6 +93,17 @@ static void cache_store(const struct rbac_query *q, const struct file *exe, bool
 	put_cpu_ptr(rbac_subjects);
 }
 
+bool rbac_cached_subject(struct rbac_query *q, bool may_sleep)
+{
+	const struct file *exe;
+
+	q->subject.index = RBAC_NO_SUBJECT;
+	if (!current->mm || (current->flags & PF_KTHREAD) || !in_task())
+		return false;
+	exe = current_exe();
+	return exe && cache_lookup(q, exe, may_sleep);
+}
+
 bool rbac_find_subject(struct rbac_query *q, bool may_sleep)
 {
 	const struct file *exe_seen;

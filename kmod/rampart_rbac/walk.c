@@ -28,6 +28,20 @@
 
 enum walk_result { WALK_FOUND, WALK_MOUNT_TOP, WALK_GAVE_UP, WALK_RACED };
 
+/* Matches @lv again with @d's name, taken under d_lock. */
+static noinline int visit_named(struct rbac_query *q, struct dentry *d, struct rbac_level *lv)
+{
+	struct name_snapshot snap;
+	int r;
+
+	take_dentry_name_snapshot(&snap, d);
+	lv->name = snap.name.name;
+	lv->name_len = snap.name.len;
+	r = rampart_rbac_visit(q, lv);
+	release_dentry_name_snapshot(&snap);
+	return r;
+}
+
 /* Matches @d; @first: it is the accessed file, identified by its name too. */
 static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 {
@@ -37,7 +51,6 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 		.dev = d->d_sb->s_dev,
 		.has_ino = inode != NULL,
 	};
-	struct name_snapshot snap;
 	int r;
 
 	if (first) {
@@ -50,14 +63,11 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 		}
 	}
 	r = rampart_rbac_visit(q, &lv);
-	if (r != RBAC_VISIT_NEED_NAME)
-		return r == RBAC_VISIT_FOUND;
-	/* The policy names files in this directory: compare the name, taken under d_lock. */
-	take_dentry_name_snapshot(&snap, d);
-	lv.name = snap.name.name;
-	lv.name_len = snap.name.len;
-	r = rampart_rbac_visit(q, &lv);
-	release_dentry_name_snapshot(&snap);
+	if (r == RBAC_VISIT_NEED_NAME) {
+		/* The policy names files in this directory: the name decides. */
+		q->cacheable = 0;
+		r = visit_named(q, d, &lv);
+	}
 	return r == RBAC_VISIT_FOUND;
 }
 
@@ -111,6 +121,7 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 
 	q->matched = 0;
 	q->complete = 1;
+	q->cacheable = 1;
 	for (;;) {
 		for (tries = 0; tries < 8; tries++) {
 			r = walk_one_mount(q, p.dentry, p.mnt->mnt_root, first, !first);
@@ -119,6 +130,8 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 		}
 		if (r == WALK_FOUND)
 			break;
+		/* Found above the file's own mount, or not at all: not cached. */
+		q->cacheable = 0;
 		if (r != WALK_MOUNT_TOP || !may_sleep) {
 			/* Raced too often, too deep, or not crossing: the rest is unknown. */
 			q->complete = 0;
