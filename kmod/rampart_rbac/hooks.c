@@ -10,8 +10,8 @@
  * (create), path_unlink/rmdir (delete), path_rename (delete + create),
  * path_link (create), path_truncate (write), inode_getattr (hidden) and
  * capable. All but capable may sleep, so their walks cross mount points.
- * Checks take a fast path when current's subject and the object's walk are cached
- * (subject.c, objcache.c) and the answer is a plain allow.
+ * Checks take fast paths: an allow this task was given before (verdict.c), then
+ * an allow from the cached subject and the cached walk (subject.c, objcache.c).
  * fallback mode (no hook layer): kretprobes on security_file_open() and
  * security_bprm_check(), whose handlers cannot sleep: walks stay on the file's
  * own mount. docs/hook-modes.md lists what each mode covers.
@@ -34,6 +34,7 @@
 #include <rampart/core.h>
 #include <rampart/hooks_api.h>
 #include "shim.h"
+#include "verdict.h"
 
 static int hook_mode;
 
@@ -147,22 +148,31 @@ static void rbac_fill_ids(struct rbac_query *q)
 
 /*
  * The common case, without references, copies or walks: current's subject and
- * the object's walk are both cached and the answer is a plain allow. Anything
- * else (a miss, a denial, something to report) is left to rbac_check_slow().
+ * the object's walk are both cached and the answer in @mode is a plain allow,
+ * which is then remembered for this task (verdict.c). Anything else (a miss, a
+ * denial, something to report) is left to rbac_check_slow().
  */
-static bool rbac_fast_allow(struct vfsmount *mnt, struct dentry *dentry, u32 access,
+static noinline bool rbac_fast_allow(struct vfsmount *mnt, struct dentry *dentry, u32 access, u8 mode,
 			    bool may_sleep)
 {
 	struct rbac_query q = { .access = access, .subject.index = RBAC_NO_SUBJECT };
+	unsigned int seq;
 	bool allow = false;
 
 	rbac_fill_ids(&q);
 	rcu_read_lock();
 	rbac_policy_peek(&q.policy);
-	if (!q.policy.bytes ||
-	    (rbac_cached_subject(&q, may_sleep) &&
-	     (q.subject.index == RBAC_NO_SUBJECT || rbac_object_cached(&q, mnt, dentry))))
-		allow = rampart_rbac_allows(&q);
+	if (!q.policy.bytes) {
+		allow = rampart_rbac_allows(&q, mode);
+	} else if (rbac_cached_subject(&q, may_sleep)) {
+		if (q.subject.index == RBAC_NO_SUBJECT) {
+			allow = rampart_rbac_allows(&q, mode);
+		} else if (rbac_object_cached(&q, mnt, dentry, &seq)) {
+			allow = rampart_rbac_allows(&q, mode);
+			if (allow)
+				rbac_verdict_remember(&q, mnt, dentry, seq, mode);
+		}
+	}
 	rcu_read_unlock();
 	return allow;
 }
@@ -195,8 +205,7 @@ static noinline int rbac_check_slow(struct vfsmount *mnt, struct dentry *dentry,
 		rbac_policy_peek(&q.policy);
 	}
 	if (q.policy.bytes && rbac_find_subject(&q, may_sleep) && rampart_rbac_begin_objects(&q) &&
-	    !rbac_object_cached(&q, mnt, dentry)) {
-		seq = rbac_object_seq();
+	    !rbac_object_cached(&q, mnt, dentry, &seq)) {
 		rbac_walk(&q, mnt, dentry, may_sleep);
 		rbac_object_remember(&q, mnt, dentry, seq);
 	}
@@ -213,11 +222,20 @@ static noinline int rbac_check_slow(struct vfsmount *mnt, struct dentry *dentry,
 	return 0;
 }
 
-static int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access, bool may_sleep)
+/* Inline in every hook: the common case is the mode check and one verdict lookup. */
+static __always_inline int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access,
+				      bool may_sleep)
 {
-	if (!rampart_rbac_active() || !rbac_user_task())
+	u8 mode = READ_ONCE(rampart_rbac_mode);
+
+	/* Verdicts are only ever stored for user tasks: a task with an mm is enough here. */
+	if (!mode || !current->mm)
 		return 0;
-	if (rbac_fast_allow(mnt, dentry, access, may_sleep))
+	if (rbac_verdict_allows(mnt, dentry, access, mode))
+		return 0;
+	if (!rbac_user_task())
+		return 0;
+	if (rbac_fast_allow(mnt, dentry, access, mode, may_sleep))
 		return 0;
 	return rbac_check_slow(mnt, dentry, access, may_sleep);
 }
@@ -350,7 +368,7 @@ static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int 
 	rbac_policy_peek(&q.policy);
 	if (q.policy.bytes && !rbac_cached_subject(&q, false))
 		rbac_find_subject(&q, false);
-	if (!rampart_rbac_allows(&q))
+	if (!rampart_rbac_allows(&q, READ_ONCE(rampart_rbac_mode)))
 		return rbac_capable_slow(&q, cap, opts);
 	rcu_read_unlock();
 	return 0;
@@ -426,6 +444,11 @@ int rampart_rbac_attach(void)
 	err = rbac_object_cache_init();
 	if (err)
 		return err;
+	err = rbac_verdict_cache_init();
+	if (err) {
+		rbac_object_cache_exit();
+		return err;
+	}
 	err = rampart_hooks_attach(&rbac_hook_ops);
 	if (!err) {
 		hook_mode = RBAC_HOOKS_LSM;
@@ -439,6 +462,7 @@ int rampart_rbac_attach(void)
 	}
 	if (!attached) {
 		pr_err("no hook layer and no kretprobe attached\n");
+		rbac_verdict_cache_exit();
 		rbac_object_cache_exit();
 		return -ENOENT;
 	}
@@ -458,6 +482,7 @@ void rampart_rbac_detach(void)
 		probe_attached[i] = false;
 	}
 	hook_mode = 0;
+	rbac_verdict_cache_exit();
 	rbac_object_cache_exit();
 	rbac_policy_exit();
 }

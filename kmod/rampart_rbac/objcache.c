@@ -121,13 +121,15 @@ static struct rbac_object_slot *object_slot(struct rbac_object_table *table,
 				RBAC_OBJECT_SLOTS_BITS)];
 }
 
-bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry)
+bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry,
+			unsigned int *seq)
 {
 	struct rbac_object_key key;
 	struct rbac_object_slot *s;
 	bool hit;
 
-	if (!rbac_objects || !object_key(&key, q, mnt, dentry, rbac_object_seq()))
+	*seq = rbac_object_seq();
+	if (!rbac_objects || !object_key(&key, q, mnt, dentry, *seq))
 		return false;
 	s = object_slot(get_cpu_ptr(rbac_objects), &key);
 	hit = s->used && keys_equal(&s->key, &key);

@@ -38,6 +38,8 @@ struct rbac_policy {
 static u64 rbac_generations;
 
 static struct rbac_policy __rcu *rbac_current;
+/* rbac_current's generation (0: none), for verdict.c, which reads no policy. */
+u64 rbac_policy_live_gen;
 static DEFINE_MUTEX(rbac_load_lock);
 static char rbac_last_load[160] = "none";
 static struct dentry *rbac_policy_file;
@@ -129,6 +131,7 @@ static ssize_t rbac_policy_load(const char __user *ubuf, size_t len, loff_t *ppo
 	rampart_rbac_layout(bytes, len, &p->layout);
 
 	old = rcu_replace_pointer(rbac_current, p, lockdep_is_held(&rbac_load_lock));
+	WRITE_ONCE(rbac_policy_live_gen, p->generation);
 	synchronize_rcu();
 	rbac_policy_put(old);
 
@@ -183,6 +186,7 @@ void rbac_policy_exit(void)
 
 	mutex_lock(&rbac_load_lock);
 	old = rcu_replace_pointer(rbac_current, NULL, lockdep_is_held(&rbac_load_lock));
+	WRITE_ONCE(rbac_policy_live_gen, 0);
 	mutex_unlock(&rbac_load_lock);
 	synchronize_rcu();
 	rbac_policy_put(old);

@@ -173,8 +173,13 @@ impl RbacMode {
 
 const STAT_NAMES: [&str; 7] = ["denied", "hidden", "would_deny", "learned", "audited", "loads", "loads_rejected"];
 
+/// The mode (`RbacMode` as a number; 0 is off), read by the hooks directly
+/// (`rampart_rbac_mode` in `shim.h`): the first thing every check looks at. Set before
+/// the hooks are attached; off again once they are detached.
+#[export_name = "rampart_rbac_mode"]
+static MODE: AtomicU8 = AtomicU8::new(RbacMode::Off as u8);
+
 struct State {
-    mode: AtomicU8,
     locked: AtomicBool,
     stats: [AtomicU64; 7],
 }
@@ -187,7 +192,7 @@ impl State {
     }
 
     fn mode(&self) -> RbacMode {
-        RbacMode::from_raw(self.mode.load(Ordering::Relaxed))
+        RbacMode::from_raw(MODE.load(Ordering::Relaxed))
     }
 }
 
@@ -348,8 +353,7 @@ pub extern "C" fn rampart_rbac_visit(q: *mut RawQuery, level: *const RawLevel) -
     }
 }
 
-fn decide(state: &State, q: &mut RawQuery) -> Outcome {
-    let mode = state.mode();
+fn decide(mode: RbacMode, q: &mut RawQuery) -> Outcome {
     if mode == RbacMode::Off {
         return Outcome::Allow;
     }
@@ -390,13 +394,14 @@ fn decide(state: &State, q: &mut RawQuery) -> Outcome {
     rbac::decide(enforcing, learning, granted, Request { access: q.access })
 }
 
-/// Whether a query from `hooks.c` is a plain allow; nothing is counted or copied (the
-/// hook decides again with [`rampart_rbac_decide`] when it is not).
+/// Whether a query from `hooks.c` is a plain allow in `mode` (as read from
+/// `rampart_rbac_mode`); nothing is counted or copied (the hook decides again
+/// with [`rampart_rbac_decide`] when it is not).
 #[no_mangle]
-pub extern "C" fn rampart_rbac_allows(q: *mut RawQuery) -> bool {
+pub extern "C" fn rampart_rbac_allows(q: *mut RawQuery, mode: u8) -> bool {
     // SAFETY: `hooks.c` passes a pointer to a query on its stack.
     let Some(q) = (unsafe { q.as_mut() }) else { return false };
-    state().is_some_and(|state| decide(state, q) == Outcome::Allow)
+    decide(RbacMode::from_raw(mode), q) == Outcome::Allow
 }
 
 /// Decides a query from `hooks.c` (does not sleep); sets and returns its outcome.
@@ -406,7 +411,7 @@ pub extern "C" fn rampart_rbac_decide(q: *mut RawQuery) -> u32 {
     let Some(q) = (unsafe { q.as_mut() }) else { return 0 };
     q.outcome = 0;
     let Some(state) = state() else { return 0 };
-    let outcome = decide(state, q);
+    let outcome = decide(state.mode(), q);
     if outcome != Outcome::Allow {
         // Reported: name the subject (allowed accesses skip the copy).
         let path = query_policy(q).map_or(&b"/"[..], |p| p.subject_path(q.subject.index));
@@ -539,7 +544,7 @@ pub extern "C" fn rampart_rbac_store(setting: i32, buf: *const core::ffi::c_char
     match setting {
         SETTING_MODE => match RbacMode::parse(text) {
             Some(m) => {
-                state.mode.store(m as u8, Ordering::Relaxed);
+                MODE.store(m as u8, Ordering::Relaxed);
                 pr_info!("mode set to {}\n", m.name().to_str().unwrap_or("?"));
                 0
             }
@@ -588,15 +593,11 @@ impl kernel::Module for RampartRbac {
             pr_err!("mode={:?} is not off, audit, enforce or learn\n", text);
             return Err(EINVAL);
         };
-        let state = KBox::pin(
-            State {
-                mode: AtomicU8::new(mode as u8),
-                locked: AtomicBool::new(false),
-                stats: [const { AtomicU64::new(0) }; 7],
-            },
-            GFP_KERNEL,
-        )?;
-        let hooks = lifecycle::start(&STATE, &*state, &GLUE)?;
+        let state =
+            KBox::pin(State { locked: AtomicBool::new(false), stats: [const { AtomicU64::new(0) }; 7] }, GFP_KERNEL)?;
+        MODE.store(mode as u8, Ordering::Relaxed);
+        let hooks = lifecycle::start(&STATE, &*state, &GLUE)
+            .inspect_err(|_| MODE.store(RbacMode::Off as u8, Ordering::Relaxed))?;
         pr_info!("loaded: mode {}, hooks {}\n", mode.name().to_str().unwrap_or("?"), hooks);
         Ok(RampartRbac { _state: state })
     }
@@ -605,6 +606,7 @@ impl kernel::Module for RampartRbac {
 impl Drop for RampartRbac {
     fn drop(&mut self) {
         lifecycle::stop(&STATE, &GLUE);
+        MODE.store(RbacMode::Off as u8, Ordering::Relaxed);
         pr_info!("unloaded\n");
     }
 }

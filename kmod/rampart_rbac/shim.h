@@ -127,8 +127,11 @@ int rampart_rbac_visit(struct rbac_query *q, const struct rbac_level *lv);
  * counts it and, unless it is a plain allow, copies the subject's path.
  */
 u32 rampart_rbac_decide(struct rbac_query *q);
-/* Whether the decision is a plain allow (nothing counted, copied or reported). */
-bool rampart_rbac_allows(struct rbac_query *q);
+/*
+ * Whether the decision in @mode (as read from rampart_rbac_mode) is a plain allow
+ * (nothing counted, copied or reported).
+ */
+bool rampart_rbac_allows(struct rbac_query *q, u8 mode);
 /* 0, or a PolicyError code (1..); *message: what is wrong. */
 int rampart_rbac_validate(const u8 *bytes, size_t len, const char **message);
 u64 rampart_rbac_policy_id(const u8 *bytes, size_t len);
@@ -139,6 +142,11 @@ size_t rampart_rbac_show(int setting, char *buf, size_t cap);
 void rampart_rbac_count_load(bool ok);
 /* Whether the mode is not off (hooks return at once when off). */
 bool rampart_rbac_active(void);
+/*
+ * The mode as a number, owned by the Rust object: 0 off (hooks return at once),
+ * else audit, enforce or learn. Read with READ_ONCE.
+ */
+extern u8 rampart_rbac_mode;
 /* Mode name (off, audit, enforce, learn), NUL-terminated. */
 const char *rampart_rbac_mode_name(void);
 
@@ -172,8 +180,12 @@ int rbac_object_cache_init(void);
 void rbac_object_cache_exit(void);
 /* rename_lock's sequence, read before a walk whose answer may be remembered. */
 unsigned int rbac_object_seq(void);
-/* Sets q->matched, q->value and q->complete from the cache; false on a miss. */
-bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry);
+/*
+ * Sets q->matched, q->value and q->complete from the cache; false on a miss. On a
+ * hit, *@seq is the rename sequence the entry was valid for.
+ */
+bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry,
+			unsigned int *seq);
 /* Remembers a walk's answer (if q->cacheable and no rename since @seq). */
 void rbac_object_remember(const struct rbac_query *q, const struct vfsmount *mnt,
 			  const struct dentry *dentry, unsigned int seq);
@@ -186,9 +198,19 @@ void rbac_policy_put(struct rbac_policy *p);
 void rbac_policy_view(const struct rbac_policy *p, struct rbac_policy_view *view);
 /* Fills @view (bytes NULL: none) under the caller's rcu_read_lock, no reference. */
 void rbac_policy_peek(struct rbac_policy_view *view);
+/* The generation of the policy in force (0: none). */
+extern u64 rbac_policy_live_gen;
 int rbac_policy_fs_init(struct dentry *dir);
 void rbac_policy_fs_exit(void);
 void rbac_policy_exit(void);
 size_t rbac_policy_status(char *buf, size_t cap);
+
+/* verdict.c: plain allows per task and file, per CPU. */
+int rbac_verdict_cache_init(void);
+void rbac_verdict_cache_exit(void);
+/* rbac_verdict_allows(): verdict.h. */
+/* Remembers a plain allow decided from cached subject and object (rename sequence @seq). */
+void rbac_verdict_remember(const struct rbac_query *q, const struct vfsmount *mnt,
+			   const struct dentry *dentry, unsigned int seq, u8 mode);
 
 #endif /* RAMPART_RBAC_SHIM_H */

@@ -6,6 +6,15 @@
 #   RAMPART-CASE: PASS|FAIL <name> :: <evidence>
 #   RAMPART-SUITE: END <suite>
 # Case output is echoed with a "  | " prefix so it is never mistaken for a marker.
+#
+# Markers go through the kernel log, which prints each record whole: written to
+# the console's tty they could be cut by a kernel message printed while the tty
+# was still sending them (a case loading a module right after its BEGIN line).
+
+# marker TEXT: prints one marker line.
+marker() {
+	printf '<5>%s\n' "$*" 2>/dev/null >/dev/kmsg || echo "$*"
+}
 
 # Seconds a single case may run before it is stopped and failed.
 CASE_TIMEOUT=${CASE_TIMEOUT:-120}
@@ -18,10 +27,10 @@ run_suite() {
 	[ "$suite" = bench ] && CASE_TIMEOUT=900
 	set -- "$dir"/"${2:-}"*.sh
 	[ -e "$1" ] || set --
-	echo "RAMPART-SUITE: BEGIN $suite cases=$#"
+	marker "RAMPART-SUITE: BEGIN $suite cases=$#"
 	for case_script in "$@"; do
 		name=$(basename "$case_script" .sh)
-		echo "RAMPART-CASE: BEGIN $name"
+		marker "RAMPART-CASE: BEGIN $name"
 		# Output goes to a file, not a pipe: a background process a case leaves
 		# behind cannot keep the harness waiting.
 		timeout "$CASE_TIMEOUT" sh "$case_script" >/tmp/rampart-case.out 2>&1
@@ -30,10 +39,10 @@ run_suite() {
 		printf '%s\n' "$out" | sed 's/^/  | /'
 		evidence=$(printf '%s\n' "$out" | tail -n 1)
 		if [ "$rc" -eq 0 ]; then
-			echo "RAMPART-CASE: PASS $name :: $evidence"
+			marker "RAMPART-CASE: PASS $name :: $evidence"
 		else
-			echo "RAMPART-CASE: FAIL $name :: exit $rc: $evidence"
+			marker "RAMPART-CASE: FAIL $name :: exit $rc: $evidence"
 		fi
 	done
-	echo "RAMPART-SUITE: END $suite"
+	marker "RAMPART-SUITE: END $suite"
 }

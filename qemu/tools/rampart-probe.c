@@ -41,6 +41,10 @@
  *   pass-fd FILE UID CMD...  open FILE, run CMD as UID with a socket on fd 3, and
  *                            send it the descriptor (SCM_RIGHTS); exits as CMD
  *   recv-fd                  receive a descriptor on fd 3 and read from it
+ *   recheck open|stat PATH GATE [AFTER]
+ *                            in one process: open (or stat) PATH three times and
+ *                            print "before: <result>", wait (up to 60 s) until GATE
+ *                            exists, then AFTER (default PATH): "after: <result>"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,6 +77,39 @@ static int report(const char *what, int rc)
 	}
 	printf("%s: %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
 	return 1;
+}
+
+/* One open+close (or stat) of @path: 0, or -1 with errno set. */
+static int access_once(const char *kind, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (!strcmp(kind, "stat"))
+		return stat(path, &st);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int cmd_recheck(const char *kind, const char *path, const char *gate, const char *after)
+{
+	int rc = 0;
+
+	for (int i = 0; i < 3; i++)
+		rc = access_once(kind, path);
+	report("before", rc);
+	fflush(stdout);
+	for (int waited = 0; access(gate, F_OK) != 0; waited++) {
+		if (waited == 6000) {
+			printf("no %s after 60 s\n", gate);
+			return 1;
+		}
+		usleep(10000);
+	}
+	return report("after", access_once(kind, after));
 }
 
 static int cmd_open(const char *path, long count)
@@ -393,6 +430,8 @@ int main(int argc, char **argv)
 		return cmd_service(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "write"))
 		return report("write", open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644) < 0 ? -1 : 0);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recheck"))
+		return cmd_recheck(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "stat")) {
 		struct stat st;
 
