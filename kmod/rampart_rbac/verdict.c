@@ -6,9 +6,8 @@
  * decision gave from the subject cache (subject.c) and the object cache
  * (objcache.c) are remembered, under the union of their keys:
  *
- * - the task: pointer, start time, exec count, executable, uid and gid;
- * - the file: mount, dentry, inode, inode number and generation, and its
- *   directory's dentry, inode number and generation;
+ * - the task (struct rbac_task_id, ident.h);
+ * - the file and its directory (struct rbac_file_id, ident.h);
  * - rename_lock's sequence, the policy's load generation, the module's mode and
  *   the access asked.
  *
@@ -41,34 +40,15 @@ void rbac_verdict_cache_exit(void)
 void rbac_verdict_remember(const struct rbac_query *q, const struct vfsmount *mnt,
 			   const struct dentry *dentry, unsigned int seq, u8 mode)
 {
-	const struct inode *inode = READ_ONCE(dentry->d_inode);
-	const struct dentry *parent = READ_ONCE(dentry->d_parent);
-	const struct inode *dir = READ_ONCE(parent->d_inode);
-	const struct cred *cred = current_cred();
-	struct rbac_verdict_slot *s;
-
-	if (!rbac_verdicts || !inode || !dir || !in_task() || (seq & 1) ||
-	    !uid_valid(cred->uid) || !gid_valid(cred->gid))
-		return;
-	s = &get_cpu_ptr(rbac_verdicts)->slots[verdict_hash(dentry, q->access)];
-	*s = (struct rbac_verdict_slot) {
-		.task = current,
-		.start_time = current->start_time,
-		.exec_id = READ_ONCE(current->self_exec_id),
-		.exe = current_exe_file(),
+	struct rbac_verdict_slot slot = {
 		.policy_gen = q->policy.gen,
-		.mnt = mnt,
-		.dentry = dentry,
-		.inode = inode,
-		.parent = parent,
-		.ino = inode->i_ino,
-		.parent_ino = dir->i_ino,
-		.generation = inode->i_generation,
-		.parent_generation = dir->i_generation,
-		.uid = __kuid_val(cred->uid),
-		.gid = __kgid_val(cred->gid),
 		.rename_seq = seq,
 		.request = verdict_request(q->access, mode),
 	};
+
+	if (!rbac_verdicts || !in_task() || (seq & 1) || !rbac_task_id_get(&slot.task) ||
+	    !rbac_file_id_get(&slot.file, mnt, dentry))
+		return;
+	get_cpu_ptr(rbac_verdicts)->slots[verdict_hash(dentry, q->access)] = slot;
 	put_cpu_ptr(rbac_verdicts);
 }
