@@ -25,19 +25,17 @@ time_hidsd() {
 	runs+=("$(echo "$(date +%s.%N) - $s" | bc)")
 }
 for _ in 1 2 3; do time_hidsd; done
-t2=$(date +%s.%N)
+s=$(date +%s.%N)
 fail2ban-regex -o ip "$work/auth.log" /etc/fail2ban/filter.d/sshd.conf > "$work/f2b.txt"
-t2=$(echo "$(date +%s.%N) - $t2" | bc)
+f2b_seconds=$(echo "$(date +%s.%N) - $s" | bc)
 for _ in 1 2 3; do time_hidsd; done
 sorted=$(printf '%s\n' "${runs[@]}" | sort -n)
-median=$(echo "($(echo "$sorted" | sed -n 3p) + $(echo "$sorted" | sed -n 4p)) / 2" | bc -l)
-t0=0
-t1=$median
+hidsd_seconds=$(echo "($(echo "$sorted" | sed -n 3p) + $(echo "$sorted" | sed -n 4p)) / 2" | bc -l)
 
-python3 - "$work" "$lines" "$t0" "$t1" "$t2" "${runs[*]}" > bench/results/hidsd-logs.md <<'PY'
+python3 - "$work" "$lines" "$hidsd_seconds" "$f2b_seconds" "${runs[*]}" > bench/results/hidsd-logs.md <<'PY'
 import json, sys, platform, subprocess
-work, lines, t0, t1, t2 = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6])
-runs = sys.argv[6].split()
+work, lines, ours_s, theirs_s = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:5])
+runs = sys.argv[5].split()
 report = json.load(open(f"{work}/hidsd.json"))
 failure_rules = {5710, 5716, 5718, 5719}
 ours, accepted = set(), set()
@@ -50,7 +48,6 @@ for r in report["rules"]:
 # matches them to forget earlier failures); those are not offending addresses.
 theirs = {l.strip() for l in open(f"{work}/f2b.txt") if l.strip() and not l.startswith(("Running", "Use"))}
 theirs -= accepted - ours
-ours_s, theirs_s = t1 - t0, t2
 version = subprocess.run(["fail2ban-regex", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
 print("# Log analysis: rampart-hidsd test-rules vs fail2ban-regex (sshd filter)\n")
 print(f"Recorded with `bench/hidsd-logs.sh {lines}` on {platform.node() and 'the build machine'} "

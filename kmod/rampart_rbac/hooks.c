@@ -358,9 +358,10 @@ static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int 
 			unsigned int opts)
 {
 	struct rbac_query q = { .is_cap = 1, .subject.index = RBAC_NO_SUBJECT };
+	u8 mode = READ_ONCE(rampart_rbac_mode);
 
-	if (cred != current_cred() || cap < 0 || cap >= ARRAY_SIZE(rbac_cap_names) ||
-	    !rampart_rbac_active() || !rbac_user_task())
+	if (cred != current_cred() || cap < 0 || cap >= ARRAY_SIZE(rbac_cap_names) || !mode ||
+	    !rbac_user_task())
 		return 0;
 	q.access = cap;
 	rbac_fill_ids(&q);
@@ -368,7 +369,7 @@ static int rbac_capable(const struct cred *cred, struct user_namespace *ns, int 
 	rbac_policy_peek(&q.policy);
 	if (q.policy.bytes && !rbac_cached_subject(&q, false))
 		rbac_find_subject(&q, false);
-	if (!rampart_rbac_allows(&q, READ_ONCE(rampart_rbac_mode)))
+	if (!rampart_rbac_allows(&q, mode))
 		return rbac_capable_slow(&q, cap, opts);
 	rcu_read_unlock();
 	return 0;

@@ -15,7 +15,17 @@
 #include <linux/mount.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/seqlock.h>
 #include <linux/uidgid.h>
+
+/*
+ * rename_lock's sequence: it moves on with every rename anywhere, so an answer
+ * kept with it is stale once it differs; odd while a rename is under way.
+ */
+static inline unsigned int rbac_rename_seq(void)
+{
+	return raw_read_seqcount(&rename_lock.seqcount);
+}
 
 /*
  * The task, as its subject depends on it: the task itself (pointer and start time:
@@ -75,7 +85,7 @@ static inline bool rbac_task_id_is_current(const struct rbac_task_id *id)
  * number and generation: a recycled dentry or inode with another identity differs)
  * and its directory (dentry, inode number and generation: a directory has one path
  * in its filesystem, so this fixes every level a walk goes through up to the
- * mount's root). Renames are not in it: the caches compare rename_lock's sequence.
+ * mount's root). Renames are not in it: the caches compare rbac_rename_seq().
  */
 struct rbac_file_id {
 	const struct vfsmount *mnt;

@@ -57,11 +57,6 @@ void rbac_object_cache_exit(void)
 	rbac_objects = NULL;
 }
 
-unsigned int rbac_object_seq(void)
-{
-	return raw_read_seqcount(&rename_lock.seqcount);
-}
-
 static struct rbac_object_slot *object_slot(struct rbac_object_table *table, const struct dentry *dentry,
 					    const struct rbac_query *q)
 {
@@ -76,7 +71,7 @@ bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const 
 	struct rbac_object_slot *s;
 	bool hit;
 
-	*seq = rbac_object_seq();
+	*seq = rbac_rename_seq();
 	/* An odd sequence: a rename is under way. */
 	if (!rbac_objects || (*seq & 1) || !in_task())
 		return false;

@@ -510,12 +510,6 @@ pub extern "C" fn rampart_rbac_count_load(ok: bool) {
     }
 }
 
-/// Whether hooks have anything to do.
-#[no_mangle]
-pub extern "C" fn rampart_rbac_active() -> bool {
-    state().is_some_and(|s| s.mode() != RbacMode::Off)
-}
-
 /// Whether settings and policy are frozen.
 #[no_mangle]
 pub extern "C" fn rampart_rbac_locked() -> bool {

@@ -140,8 +140,6 @@ size_t rampart_rbac_describe(const u8 *bytes, size_t len, char *buf, size_t cap)
 int rampart_rbac_store(int setting, const char *buf, size_t len);
 size_t rampart_rbac_show(int setting, char *buf, size_t cap);
 void rampart_rbac_count_load(bool ok);
-/* Whether the mode is not off (hooks return at once when off). */
-bool rampart_rbac_active(void);
 /*
  * The mode as a number, owned by the Rust object: 0 off (hooks return at once),
  * else audit, enforce or learn. Read with READ_ONCE.
@@ -178,11 +176,10 @@ bool rbac_cached_subject(struct rbac_query *q, bool may_sleep);
 /* objcache.c: what object walks found, per CPU. */
 int rbac_object_cache_init(void);
 void rbac_object_cache_exit(void);
-/* rename_lock's sequence, read before a walk whose answer may be remembered. */
-unsigned int rbac_object_seq(void);
 /*
- * Sets q->matched, q->value and q->complete from the cache; false on a miss. On a
- * hit, *@seq is the rename sequence the entry was valid for.
+ * Sets q->matched, q->value and q->complete from the cache; false on a miss.
+ * *@seq is the rename sequence read for the lookup: a walk made after a miss is
+ * remembered with it (rbac_object_remember), a hit's allow with it too (verdict.c).
  */
 bool rbac_object_cached(struct rbac_query *q, const struct vfsmount *mnt, const struct dentry *dentry,
 			unsigned int *seq);

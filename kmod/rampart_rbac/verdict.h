@@ -57,7 +57,7 @@ static inline bool rbac_verdict_allows(const struct vfsmount *mnt, const struct 
 
 	s = &get_cpu_ptr(rbac_verdicts)->slots[verdict_hash(dentry, access)];
 	hit = rbac_file_id_is(&s->file, mnt, dentry) && s->request == verdict_request(access, mode) &&
-	      s->rename_seq == raw_read_seqcount(&rename_lock.seqcount) &&
+	      s->rename_seq == rbac_rename_seq() &&
 	      s->policy_gen == READ_ONCE(rbac_policy_live_gen) && rbac_task_id_is_current(&s->task);
 	put_cpu_ptr(rbac_verdicts);
 	return hit;

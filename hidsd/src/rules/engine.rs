@@ -51,7 +51,7 @@ pub struct Decoded<'a> {
 }
 
 impl<'a> Decoded<'a> {
-    /// Field `name` before the `srcip` check.
+    /// Field `name` (a `srcip` as decoded, before it is checked).
     fn lookup(&self, name: &str) -> Option<&'a str> {
         self.captured_fields()
             .find(|(n, _)| *n == name)
@@ -90,15 +90,6 @@ impl<'a> Decoded<'a> {
     /// The fields as an owned map.
     pub fn to_map(&self) -> BTreeMap<String, String> {
         self.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
-    }
-}
-
-impl FieldLookup for Decoded<'_> {
-    fn field(&self, name: &str) -> Option<&str> {
-        if name == "srcip" && self.srcip.is_none() {
-            return None;
-        }
-        self.lookup(name)
     }
 }
 
