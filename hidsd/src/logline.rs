@@ -31,7 +31,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 fn hms(text: &str) -> Option<i64> {
-    let mut parts = text.split(':').map(|p| p.parse::<i64>().ok());
+    let mut parts = text.split(':').map(|p| p.parse::<u8>().ok().map(i64::from));
     let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
     (parts.next().is_none() && h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
 }
@@ -40,35 +40,64 @@ fn hms(text: &str) -> Option<i64> {
 fn parse_rfc3339(text: &str) -> Option<i64> {
     let (date, rest) = text.split_once('T')?;
     let mut d = date.split('-');
-    let (year, month, day) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let (year, month, day): (i64, u32, u32) =
+        (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    if d.next().is_some() || !YEARS.contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let time_end = rest.find(['.', 'Z', '+', '-']).unwrap_or(rest.len());
-    let secs = hms(&rest[..time_end])?;
-    let zone = rest[time_end..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let secs = hms(rest.get(..time_end)?)?;
+    let zone = rest.get(time_end..)?.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
     let offset = match zone {
         "" | "Z" => 0,
         z => {
-            let sign = if z.starts_with('-') { -1 } else { 1 };
-            let (h, m) = z[1..].split_once(':')?;
-            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+            let (sign, hhmm) = match (z.strip_prefix('+'), z.strip_prefix('-')) {
+                (Some(hhmm), _) => (1, hhmm),
+                (_, Some(hhmm)) => (-1, hhmm),
+                _ => return None,
+            };
+            let (h, m) = hhmm.split_once(':')?;
+            let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+            if !(0..24).contains(&h) || !(0..60).contains(&m) {
+                return None;
+            }
+            sign * (h * 3600 + m * 60)
         }
     };
     Some(days_from_civil(year, month, day) * 86_400 + secs - offset)
 }
 
+/// Years accepted in a header: times stay far from overflowing an `i64`.
+const YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
+
+/// `Nov 28 02:00:00` (the first 15 bytes of a traditional header) to epoch seconds.
+fn parse_traditional(stamp: &[u8], year: i64) -> Option<i64> {
+    let name = stamp.get(..3)?;
+    let month = MONTHS.iter().position(|m| m.as_bytes() == name)? as u32 + 1;
+    if stamp.get(3) != Some(&b' ') || stamp.get(6) != Some(&b' ') || !YEARS.contains(&year) {
+        return None;
+    }
+    let day: u32 = std::str::from_utf8(stamp.get(4..6)?).ok()?.trim_start().parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let secs = hms(std::str::from_utf8(stamp.get(7..15)?).ok()?)?;
+    Some(days_from_civil(year, month, day) * 86_400 + secs)
+}
+
 /// Parses a syslog line; `year` is used for the traditional format, which has none.
+/// Any text is accepted: what is not a header gives `None`, never a panic.
 pub fn parse(line: &str, year: i64) -> Option<LogLine<'_>> {
-    let (time, rest) = if line.len() > 15 && MONTHS.contains(&&line[..3]) && line.is_char_boundary(15) {
-        let month = MONTHS.iter().position(|m| *m == &line[..3])? as u32 + 1;
-        let day: u32 = line[4..6].trim().parse().ok()?;
-        let secs = hms(&line[7..15])?;
-        (Some(days_from_civil(year, month, day) * 86_400 + secs), line[15..].strip_prefix(' ')?)
-    } else {
-        let (stamp, rest) = line.split_once(' ')?;
-        (Some(parse_rfc3339(stamp)?), rest)
+    let traditional = line.as_bytes().get(..15).and_then(|stamp| parse_traditional(stamp, year));
+    let (time, rest) = match traditional {
+        // The 15 header bytes are ASCII (checked above), so byte 15 is a character boundary.
+        Some(time) => (time, line.get(15..)?.strip_prefix(' ')?),
+        None => {
+            let (stamp, rest) = line.split_once(' ')?;
+            (parse_rfc3339(stamp)?, rest)
+        }
     };
+    let time = Some(time);
     let (host, rest) = rest.split_once(' ')?;
     let (tag, message) = rest.split_once(": ").or_else(|| rest.strip_suffix(':').map(|t| (t, "")))?;
     let (program, pid) = match tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
@@ -110,6 +139,18 @@ mod tests {
         assert!(parse("\u{0}\u{1}binary junk", 2026).is_none());
         assert!(parse("Nov 28 99:00:05 h sshd[1]: x", 2026).is_none());
         assert!(parse("Nov 28 02:00:05 h sshd[abc]: x", 2026).is_none());
+    }
+
+    #[test]
+    fn multibyte_and_out_of_range_headers_do_not_panic() {
+        // Used to slice `&line[..3]` of a line starting with a multibyte character.
+        assert!(parse("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} h sshd[1]: x", 2026).is_none());
+        assert!(parse("Nov\u{e9}8 02:00:05 h sshd[1]: x", 2026).is_none());
+        assert!(parse("Nov 2\u{e9}02:00:05 h sshd[1]: x", 2026).is_none());
+        assert!(parse("2026-11-28T02:00:00.\u{e9} h sshd[1]: x", 2026).is_none());
+        assert!(parse("99999999999999999-11-28T02:00:00Z h sshd[1]: x", 2026).is_none());
+        assert!(parse("2026-11-28T02:00:00+99999999999999999:00 h sshd[1]: x", 2026).is_none());
+        assert!(parse("Nov 28 02:00:05 h sshd[1]: x", i64::MAX).is_none());
     }
 }
 

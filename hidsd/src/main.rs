@@ -8,6 +8,8 @@ mod config;
 mod daemon;
 mod event;
 mod fim;
+#[cfg(test)]
+mod fuzz;
 mod lines;
 mod logline;
 mod response;

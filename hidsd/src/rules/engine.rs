@@ -212,7 +212,7 @@ impl Engine {
                     per_key.entry(key.to_string()).or_default()
                 }
             };
-            let horizon = time - i64::try_from(*timeframe).unwrap_or(i64::MAX);
+            let horizon = time.saturating_sub(i64::try_from(*timeframe).unwrap_or(i64::MAX));
             while window.front().is_some_and(|&t| t <= horizon) {
                 window.pop_front();
             }
@@ -239,7 +239,7 @@ impl Engine {
             })
             .max()
             .unwrap_or(0);
-        let horizon = now - i64::try_from(longest).unwrap_or(i64::MAX);
+        let horizon = now.saturating_sub(i64::try_from(longest).unwrap_or(i64::MAX));
         for per_key in self.windows.values_mut() {
             per_key.retain(|_, w| w.back().is_some_and(|&t| t > horizon));
         }

@@ -60,12 +60,17 @@ pub fn spawn(cursor: Option<String>, once: bool, tx: Sender<(Event, String)>) ->
     let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
     let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("no journalctl stdout"))?;
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(entry) = decode(&line) {
+        // Lines are read as bytes: one that is not UTF-8 is decoded lossily instead of
+        // ending the journal source.
+        let mut reader = BufReader::new(stdout);
+        let mut line = Vec::new();
+        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+            if let Some(entry) = decode(&String::from_utf8_lossy(&line)) {
                 if tx.send(entry).is_err() {
                     break;
                 }
             }
+            line.clear();
         }
     });
     Ok(child)

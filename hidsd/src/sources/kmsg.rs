@@ -58,7 +58,7 @@ pub fn to_event(record: &str, boot_time: i64, stats: &mut KmsgStats) -> Option<E
     Some(Event {
         source: SourceKind::Kmsg,
         origin: "/dev/kmsg".into(),
-        time: boot_time + (r.usec / 1_000_000) as i64,
+        time: boot_time.saturating_add((r.usec / 1_000_000) as i64),
         program: "kernel".into(),
         message: r.message.to_string(),
         fields: BTreeMap::new(),

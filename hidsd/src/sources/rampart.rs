@@ -26,11 +26,12 @@ impl Decoder {
             self.malformed += 1;
             return Vec::new();
         };
-        let time = boot_time + obj.get("time_ns").and_then(|v| v.as_u64()).map_or(0, |ns| (ns / 1_000_000_000) as i64);
+        let since_boot = obj.get("time_ns").and_then(|v| v.as_u64()).map_or(0, |ns| (ns / 1_000_000_000) as i64);
+        let time = boot_time.saturating_add(since_boot);
         let mut events = Vec::new();
         if let Some(expected) = self.next_seq {
             if seq > expected {
-                self.lost += seq - expected;
+                self.lost = self.lost.saturating_add(seq - expected);
                 let message = format!("events lost: {} (seq {expected} to {})", seq - expected, seq - 1);
                 events.push(Event {
                     source: SourceKind::Rampart,
@@ -43,7 +44,8 @@ impl Decoder {
                 });
             }
         }
-        self.next_seq = Some(seq + 1);
+        // The last possible sequence number is followed by none: no gap can be seen after it.
+        self.next_seq = seq.checked_add(1);
         let fields =
             obj.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), String::from))).collect();
         events.push(Event {
