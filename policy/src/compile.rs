@@ -2,10 +2,11 @@
 //! (`kmod/common/src/rbac.rs`): paths are resolved to the inodes they name on this
 //! machine, inheritance is flattened, tables are sorted for the kernel's lookups.
 
-use crate::text::{CapName, PolicyText, RoleFor, SubjectDef};
+use crate::text::{quote, quote_str, CapName, PolicyText, RoleFor, SubjectDef};
 use anyhow::{bail, Context, Result};
 use rampart_kernel_logic::rbac::{self, kind, role_kind, Policy, CAP_LAST};
 use std::collections::{BTreeMap, HashMap};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -41,6 +42,7 @@ pub fn kernel_dev(st_dev: u64) -> u32 {
 impl Resolve for Filesystem {
     fn resolve(&self, path: &str) -> Result<(Vec<Key>, Option<String>)> {
         let p = Path::new(path);
+        let path = quote_str(path);
         match std::fs::metadata(p) {
             Ok(meta) => {
                 let mut keys =
@@ -59,17 +61,22 @@ impl Resolve for Filesystem {
                     .with_context(|| format!("{path}: neither it nor its directory exists"))?;
                 let name = p.file_name().with_context(|| format!("{path} has no file name"))?;
                 let key = name_key(&real_parent.join(name))?.with_context(|| format!("{path}: no directory"))?;
-                Ok((vec![key], Some(format!("{path} does not exist yet: matched by its name in {}", parent.display()))))
+                Ok((vec![key], Some(format!("{path} does not exist yet: matched by its name in {}", shown(parent)))))
             }
             Err(e) => Err(e).with_context(|| format!("resolving {path}")),
         }
     }
 }
 
+/// A path in a message, as the policy writes names (one line, ASCII).
+fn shown(path: &Path) -> String {
+    quote(path.as_os_str().as_bytes())
+}
+
 fn name_key(real: &Path) -> Result<Option<Key>> {
     let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else { return Ok(None) };
-    let meta = std::fs::metadata(parent).with_context(|| format!("resolving {}", parent.display()))?;
-    let name = name.to_str().with_context(|| format!("{} is not UTF-8", real.display()))?.to_string();
+    let meta = std::fs::metadata(parent).with_context(|| format!("resolving {}", shown(parent)))?;
+    let name = name.to_str().with_context(|| format!("{} is not UTF-8", shown(real)))?.to_string();
     Ok(Some(Key { kind: kind::NAME, dev: kernel_dev(meta.dev()), ino: meta.ino(), name }))
 }
 
@@ -170,7 +177,7 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
             let objects = [own, objects].concat();
             let caps = apply_caps(caps, &s.caps);
             flat.push((objects, caps));
-            for key in resolve(&s.path).with_context(|| format!("subject {} (line {})", s.path, s.line))? {
+            for key in resolve(&s.path).with_context(|| format!("subject {} (line {})", quote_str(&s.path), s.line))? {
                 keys.push(EntryOut { key, value: index as u64, path: s.path.clone() });
             }
             subjects.push((s, parent, role_index));
@@ -191,7 +198,9 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
         let mut own = Vec::new();
         for (path, modes) in objects {
             let subject: &SubjectDef = subjects[index].0;
-            for key in resolve(path).with_context(|| format!("object {path} of subject {}", subject.path))? {
+            for key in resolve(path)
+                .with_context(|| format!("object {} of subject {}", quote_str(path), quote_str(&subject.path)))?
+            {
                 own.push(EntryOut { key, value: u64::from(*modes), path: path.clone() });
             }
         }
@@ -262,7 +271,12 @@ fn check_distinct(entries: &[EntryOut], what: &str, role: &str) -> Result<()> {
     for e in entries {
         if let Some(other) = seen.insert(&e.key, &e.path) {
             if other != e.path {
-                bail!("{what} {other} and {} of role {role} are the same file", e.path);
+                bail!(
+                    "{what} {} and {} of role {} are the same file",
+                    quote_str(other),
+                    quote_str(&e.path),
+                    quote_str(role)
+                );
             }
         }
     }

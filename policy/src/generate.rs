@@ -7,8 +7,8 @@
 //! one is never collapsed, and accesses to protected paths seen during learning are not
 //! allowed by the output but written as `# REVIEW` comments for the admin to decide.
 
-use crate::text::{CapName, ObjectDef, PolicyText, RoleDef, RoleFor, SubjectDef, CAPS};
-use anyhow::{Context, Result};
+use crate::text::{quote, quote_str, CapName, ObjectDef, PolicyText, RoleDef, RoleFor, SubjectDef, CAPS};
+use anyhow::{bail, Context, Result};
 use rampart_kernel_logic::rbac::access;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,18 +65,27 @@ fn under(path: &str, prefix: &str) -> bool {
 struct Learned {
     objects: BTreeMap<String, u32>,
     caps: BTreeSet<u32>,
+    /// Files whose names are not UTF-8: the kernel's policy cannot name them.
+    not_utf8: BTreeMap<Vec<u8>, u32>,
+    /// Objects that are not paths (`anon_inode:[pidfd]`, `pipe:[N]`, ...).
+    pseudo: BTreeMap<Vec<u8>, u32>,
 }
 
 /// Learning log contents.
 #[derive(Debug, Default)]
 pub struct LearningLog {
     subjects: BTreeMap<String, Learned>,
+    /// Programs (full-system learning) whose names are not UTF-8: left out.
+    programs_not_utf8: BTreeSet<Vec<u8>>,
     /// Learn events read.
     pub events: u64,
     /// Events the log says were lost (kernel queue overflow, reader behind).
     pub lost: u64,
     /// Lines that were not learn events or were malformed (skipped).
     pub skipped: u64,
+    /// Learn events with a field cut to the event's length budget (skipped: a cut path
+    /// is another path).
+    pub truncated: u64,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +96,18 @@ struct Event {
     object: Option<String>,
     reason: Option<String>,
     lost: Option<u64>,
+    truncated: Option<bool>,
 }
+
+/// The raw bytes of a string field of a kernel event: the kernel writes each byte at or
+/// above 0x80 as `\u00XX` (docs: kmod/common/src/event.rs), so every character is one
+/// byte. `None` for a character above U+00FF (not written by the kernel).
+fn kernel_bytes(field: &str) -> Option<Vec<u8>> {
+    field.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+}
+
+/// Notes per kind per subject at most (pipes and sockets have a name per inode).
+const MAX_NOTES: usize = 16;
 
 impl LearningLog {
     /// Reads a learning log (JSON lines); malformed lines are counted, not fatal.
@@ -95,9 +115,11 @@ impl LearningLog {
         let mut log = LearningLog::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             match serde_json::from_str::<Event>(line) {
-                Ok(Event { lost: Some(n), .. }) => log.lost += n,
+                Ok(Event { lost: Some(n), .. }) => log.lost = log.lost.saturating_add(n),
                 Ok(e) if e.module.as_deref() == Some("rbac") && e.decision.as_deref() == Some("learn") => {
-                    if log.add(&e, config) {
+                    if e.truncated == Some(true) {
+                        log.truncated += 1;
+                    } else if log.add(&e, config).is_some() {
                         log.events += 1;
                     } else {
                         log.skipped += 1;
@@ -109,35 +131,66 @@ impl LearningLog {
         log
     }
 
-    fn add(&mut self, e: &Event, config: &GenerateConfig) -> bool {
-        let (Some(exe), Some(object), Some(reason)) = (&e.exe, &e.object, &e.reason) else { return false };
-        let field = |name: &str| reason.split(' ').find_map(|w| w.strip_prefix(name));
-        let Some(subject) = field("subject=") else { return false };
+    /// Adds one learn event; `None` if it is malformed.
+    fn add(&mut self, e: &Event, config: &GenerateConfig) -> Option<()> {
+        let exe = kernel_bytes(e.exe.as_deref()?)?;
+        let object = kernel_bytes(e.object.as_deref()?)?;
+        let reason = String::from_utf8(kernel_bytes(e.reason.as_deref()?)?).ok()?;
+        // `subject=<path> capability` or `subject=<path> access=<letters>[ hidden]`: the
+        // subject path is the policy's, and may hold spaces.
+        let reason = reason.strip_prefix("subject=")?;
+        let (subject, letters) = match reason.strip_suffix(" capability") {
+            Some(subject) => (subject, None),
+            None => {
+                let (subject, letters) = reason.rsplit_once(" access=")?;
+                (subject, Some(letters.strip_suffix(" hidden").unwrap_or(letters)))
+            }
+        };
         // Full-system learning reports the catch-all subject: learn per executable.
-        let subject = if subject == "/" { exe.as_str() } else { subject };
-        if !subject.starts_with('/') {
-            return false;
-        }
-        let learned = self.subjects.entry(subject.to_string()).or_default();
-        if reason.ends_with(" capability") {
-            return match CAPS.iter().position(|c| c == object) {
-                Some(n) => {
-                    learned.caps.insert(n as u32);
-                    true
+        let subject = if subject == "/" {
+            match String::from_utf8(exe) {
+                Ok(exe) => exe,
+                Err(e) => {
+                    if e.as_bytes().first() != Some(&b'/') {
+                        return None;
+                    }
+                    self.programs_not_utf8.insert(e.into_bytes());
+                    return Some(());
                 }
-                None => false,
-            };
+            }
+        } else {
+            subject.to_string()
+        };
+        crate::text::check_path(&subject).ok()?;
+        let learned = self.subjects.entry(subject).or_default();
+        let Some(letters) = letters else {
+            let n = CAPS.iter().position(|c| c.as_bytes() == object)?;
+            learned.caps.insert(n as u32);
+            return Some(());
+        };
+        let bits = crate::text::parse_modes(letters).ok()?;
+        if object.first() != Some(&b'/') {
+            // Not a path: a pseudo-file (`anon_inode:[pidfd]`, `pipe:[N]`, `socket:[N]`)
+            // or `?` when the kernel could not build the path.
+            *learned.pseudo.entry(object).or_default() |= bits;
+            return Some(());
         }
-        if !object.starts_with('/') || object.contains("/../") || object.ends_with(" (deleted)") {
-            return false;
+        let object = match String::from_utf8(object) {
+            Ok(object) => object,
+            Err(e) => {
+                *learned.not_utf8.entry(e.into_bytes()).or_default() |= bits;
+                return Some(());
+            }
+        };
+        if object.ends_with(" (deleted)") {
+            return None;
         }
-        if config.never_learn.iter().any(|p| under(object, p)) {
-            return true;
+        crate::text::check_path(&object).ok()?;
+        if config.never_learn.iter().any(|p| under(&object, p)) {
+            return Some(());
         }
-        let Some(letters) = field("access=") else { return false };
-        let Ok(bits) = crate::text::parse_modes(letters) else { return false };
-        *learned.objects.entry(object.clone()).or_default() |= bits;
-        true
+        *learned.objects.entry(object).or_default() |= bits;
+        Some(())
     }
 }
 
@@ -175,6 +228,16 @@ fn reduce(objects: &BTreeMap<String, u32>, config: &GenerateConfig) -> BTreeMap<
     out
 }
 
+/// Review notes for `items` (name, modes), at most [`MAX_NOTES`].
+fn notes_for(items: &BTreeMap<Vec<u8>, u32>, what: &str, notes: &mut Vec<String>) {
+    for (name, bits) in items.iter().take(MAX_NOTES) {
+        notes.push(format!("REVIEW: {what}: {} {}", quote(name), crate::text::modes_text(*bits)));
+    }
+    if items.len() > MAX_NOTES {
+        notes.push(format!("REVIEW: {what}: {} more", items.len() - MAX_NOTES));
+    }
+}
+
 /// The objects, capabilities and review notes of a learned subject.
 fn subject_rules(learned: &Learned, config: &GenerateConfig) -> (Vec<ObjectDef>, Vec<(bool, CapName)>, Vec<String>) {
     let mut notes = Vec::new();
@@ -182,13 +245,16 @@ fn subject_rules(learned: &Learned, config: &GenerateConfig) -> (Vec<ObjectDef>,
     for (path, bits) in &learned.objects {
         if config.protected.iter().any(|p| under(path, p)) {
             notes.push(format!(
-                "REVIEW: protected path used while learning, not allowed: {path} {}",
+                "REVIEW: protected path used while learning, not allowed: {} {}",
+                quote_str(path),
                 crate::text::modes_text(*bits)
             ));
         } else {
             allowed.insert(path.clone(), *bits & !access::AUDIT);
         }
     }
+    notes_for(&learned.not_utf8, "name not UTF-8 (a policy cannot hold it), not allowed", &mut notes);
+    notes_for(&learned.pseudo, "not a path (a policy cannot name it), not allowed", &mut notes);
     let objects =
         reduce(&allowed, config).into_iter().map(|(path, modes)| ObjectDef { path, modes, line: 0 }).collect();
     let mut caps = vec![(false, CapName::All)];
@@ -270,7 +336,54 @@ pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateC
             notes,
         });
     }
+    if !log.programs_not_utf8.is_empty() {
+        let catch_all =
+            default.subjects.iter_mut().find(|s| s.path == "/").context("no subject / in the default role")?;
+        let what = "REVIEW: program whose name is not UTF-8 (a policy cannot hold it) seen while learning, left out";
+        for program in log.programs_not_utf8.iter().take(MAX_NOTES) {
+            catch_all.notes.push(format!("{what}: {}", quote(program)));
+        }
+        if log.programs_not_utf8.len() > MAX_NOTES {
+            catch_all.notes.push(format!("{what}: {} more", log.programs_not_utf8.len() - MAX_NOTES));
+        }
+    }
     Ok(policy)
+}
+
+/// What a policy grants, without line numbers and comments.
+fn rules(policy: &PolicyText) -> PolicyText {
+    let mut rules = policy.clone();
+    for role in &mut rules.roles {
+        role.line = 0;
+        for s in &mut role.subjects {
+            s.line = 0;
+            s.notes.clear();
+            for o in &mut s.objects {
+                o.line = 0;
+            }
+        }
+    }
+    rules
+}
+
+/// The text of a generated policy, parsed back before it is returned: a policy whose text
+/// does not read back as exactly its rules (a name the text cannot carry, a comment that
+/// would not stay one) is refused, so nothing is written.
+pub fn render(policy: &PolicyText) -> Result<String> {
+    let text = policy.to_string();
+    let back = match PolicyText::parse(&text) {
+        Ok(back) => back,
+        Err(e) => bail!("the generated policy does not read back ({e}): refused, nothing written"),
+    };
+    if rules(&back) != rules(policy) {
+        bail!("the generated policy does not read back as the same rules: refused, nothing written");
+    }
+    let comments = policy.roles.iter().flat_map(|r| &r.subjects).map(|s| s.notes.len()).sum::<usize>();
+    let lines = text.lines().filter(|l| l.trim_start().starts_with('#')).count();
+    if lines != comments {
+        bail!("the generated policy's comments do not read back ({lines} comment lines for {comments} notes): refused, nothing written");
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -316,6 +429,37 @@ mod tests {
         assert!(objects.contains(&("/etc/shadow", access::HIDDEN)), "hidden rule kept: {text}");
         assert!(text.contains("# REVIEW: protected path used while learning, not allowed: /etc/shadow r"), "{text}");
         assert_eq!(s.caps, vec![(false, CapName::All), (true, CapName::One(10))]);
+    }
+
+    #[test]
+    fn pseudo_files_are_flagged_and_subject_paths_may_hold_spaces() {
+        let app = "/opt/my app/bin/app access=x";
+        let config = GenerateConfig::default();
+        let log = LearningLog::read(
+            &[
+                ev(app, "anon_inode:[pidfd]", app, "r"),
+                ev(app, "/srv/data", app, "rw"),
+                ev(app, "/srv/other", app, "r hidden"),
+            ]
+            .join("\n"),
+            &config,
+        );
+        assert_eq!((log.events, log.skipped), (3, 0));
+        let base = PolicyText::parse(&format!(
+            "role default\n  subject /\n    / rx\n  subject {} learn\n",
+            crate::text::quote_str(app)
+        ))
+        .unwrap();
+        let text = render(&generate(&log, Some(&base), &config).unwrap()).unwrap();
+        let back = PolicyText::parse(&text).unwrap();
+        let s = &back.roles[0].subjects[1];
+        assert_eq!(s.path, app);
+        let objects: Vec<(&str, u32)> = s.objects.iter().map(|o| (o.path.as_str(), o.modes)).collect();
+        assert_eq!(objects, [("/srv/data", access::READ | access::WRITE), ("/srv/other", access::READ)], "{text}");
+        assert!(
+            text.contains("# REVIEW: not a path (a policy cannot name it), not allowed: anon_inode:[pidfd] r"),
+            "{text}"
+        );
     }
 
     #[test]

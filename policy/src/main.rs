@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use rampart_kernel_logic::rbac::policy_id;
 use rampart_policy::compile::{compile, Filesystem};
-use rampart_policy::generate::{generate, GenerateConfig, LearningLog};
+use rampart_policy::generate::{generate, render, GenerateConfig, LearningLog};
 use rampart_policy::kernel;
 use rampart_policy::text::PolicyText;
 use std::path::{Path, PathBuf};
@@ -129,15 +129,22 @@ fn run(cli: Cli) -> Result<()> {
             let text = std::fs::read_to_string(&log).with_context(|| format!("reading {}", log.display()))?;
             let log = LearningLog::read(&text, &config);
             let base = policy.as_deref().map(read_policy).transpose()?;
-            let generated = generate(&log, base.as_ref(), &config)?;
-            std::fs::write(&output, generated.to_string())?;
+            let generated = render(&generate(&log, base.as_ref(), &config)?)?;
+            std::fs::write(&output, generated).with_context(|| format!("writing {}", output.display()))?;
             println!(
-                "{} learn events ({} skipped, {} lost) -> {}",
+                "{} learn events ({} skipped, {} truncated, {} lost) -> {}",
                 log.events,
                 log.skipped,
+                log.truncated,
                 log.lost,
                 output.display()
             );
+            if log.truncated > 0 {
+                eprintln!(
+                    "warning: {} learn events had a path cut to the event size and were not learned",
+                    log.truncated
+                );
+            }
             if log.lost > 0 {
                 eprintln!(
                     "warning: {} events were lost while learning: review the policy for missing accesses",

@@ -19,8 +19,11 @@
 //! Lines are `learn-all` (first, optional), `role NAME [user UID | group GID] [learn]`,
 //! `subject PATH [inherits PATH] [learn]`, object lines `PATH MODES` (letters of
 //! `rwacdxhA`, or `-` for no access), and capability lines `-CAP_X` / `+CAP_X`
-//! (`CAP_ALL` for all). Paths are absolute; a path with spaces is written in double
-//! quotes. Indentation is free.
+//! (`CAP_ALL` for all). Paths are absolute. A name that is not only printable ASCII
+//! without `"`, `\` and `#` is written in double quotes, with the escapes `\"`, `\\` and
+//! `\xNN` (any byte): `"/srv/my files"`, `"/tmp/a\x0ab"`. Generated policies escape every
+//! byte outside printable ASCII, so they are ASCII and each line is one rule or comment.
+//! Indentation is free.
 
 use rampart_kernel_logic::rbac::{self, access};
 use std::fmt;
@@ -161,34 +164,131 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Splits a line into words; double quotes group a word with spaces.
-fn words(line: &str) -> Result<Vec<String>, String> {
+/// One word of a line: its text (escapes decoded) and whether it was in double quotes.
+/// Keywords, options and modes are bare words; a quoted word is only ever a name.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    quoted: bool,
+}
+
+impl Word {
+    /// The word if it is bare (a keyword can only be written bare).
+    fn bare(&self) -> Option<&str> {
+        (!self.quoted).then_some(self.text.as_str())
+    }
+}
+
+/// Whether `b` may stand for itself in a bare word: printable ASCII except `"`, `\`, `#`.
+fn bare_byte(b: u8) -> bool {
+    matches!(b, 0x21..=0x7e) && !matches!(b, b'"' | b'\\' | b'#')
+}
+
+/// Whether a character other than printable ASCII may be written as itself (outside
+/// comments): letters and digits of any script. Everything else (controls, line and
+/// paragraph separators, Unicode spaces, direction overrides, ...) must be escaped.
+fn plain_non_ascii(c: char) -> bool {
+    !c.is_ascii() && c.is_alphanumeric()
+}
+
+/// Writes `word` so that [`words`] reads back exactly these bytes: bare when every byte
+/// is printable ASCII other than `"`, `\` and `#`; otherwise in double quotes, with `\"`
+/// and `\\` for quote and backslash and `\xNN` for every byte outside printable ASCII
+/// (controls, newlines, DEL, every byte of a non-ASCII character, bytes that are not
+/// UTF-8). The result is printable ASCII, one line.
+pub fn quote(word: &[u8]) -> String {
+    if !word.is_empty() && word.iter().all(|&b| bare_byte(b)) {
+        // All ASCII: the bytes are the text.
+        return word.iter().map(|&b| char::from(b)).collect();
+    }
+    let mut out = String::with_capacity(word.len() + 2);
+    out.push('"');
+    for &b in word {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn hex_digit(c: Option<char>) -> Result<u8, String> {
+    c.and_then(|c| c.to_digit(16)).map(|d| d as u8).ok_or_else(|| "\\x needs two hex digits".to_string())
+}
+
+fn not_plain(c: char) -> String {
+    format!("character U+{:04X} must be written escaped, in double quotes (\\xNN per byte)", u32::from(c))
+}
+
+/// Splits a line into words, up to a `#` outside quotes (the rest is a comment). Words
+/// are separated by spaces and tabs. A quoted word holds printable ASCII (spaces too),
+/// plain non-ASCII letters and digits, and the escapes `\"`, `\\` and `\xNN` (any byte);
+/// its bytes must be UTF-8. A bare word holds neither quotes nor backslashes. Any other
+/// control or special character outside a comment is an error.
+fn words(line: &str) -> Result<Vec<Word>, String> {
     let mut out = Vec::new();
     let mut chars = line.chars().peekable();
     while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-        } else if c == '"' {
-            chars.next();
-            let mut word = String::new();
-            loop {
-                match chars.next() {
-                    Some('"') => break,
-                    Some(c) => word.push(c),
-                    None => return Err("unterminated quote".into()),
-                }
-            }
-            out.push(word);
-        } else {
-            let mut word = String::new();
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() {
-                    break;
-                }
-                word.push(c);
+        match c {
+            ' ' | '\t' => {
                 chars.next();
             }
-            out.push(word);
+            '#' => break,
+            '"' => {
+                chars.next();
+                let mut bytes = Vec::new();
+                loop {
+                    match chars.next() {
+                        None => return Err("unterminated quote".into()),
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some('"') => bytes.push(b'"'),
+                            Some('\\') => bytes.push(b'\\'),
+                            Some('x') => {
+                                let high = hex_digit(chars.next())?;
+                                let low = hex_digit(chars.next())?;
+                                bytes.push(high << 4 | low);
+                            }
+                            Some(other) => {
+                                return Err(format!(
+                                    "unknown escape '\\{}' (escapes are \\\", \\\\ and \\xNN)",
+                                    other.escape_default()
+                                ))
+                            }
+                            None => return Err("unterminated quote".into()),
+                        },
+                        Some(c) if (' '..='~').contains(&c) || plain_non_ascii(c) => {
+                            let mut buf = [0u8; 4];
+                            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                        }
+                        Some(c) => return Err(not_plain(c)),
+                    }
+                }
+                if chars.peek().is_some_and(|&c| c != ' ' && c != '\t' && c != '#') {
+                    return Err("a closing quote must end the word".into());
+                }
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    format!("{} is not UTF-8 (the kernel's policy holds UTF-8 names only)", quote(e.as_bytes()))
+                })?;
+                out.push(Word { text, quoted: true });
+            }
+            _ => {
+                let mut text = String::new();
+                while let Some(&c) = chars.peek() {
+                    match c {
+                        ' ' | '\t' | '#' => break,
+                        '"' => return Err("a quote inside a word (quote the whole word)".into()),
+                        '\\' => return Err("a backslash outside quotes (write the name in double quotes)".into()),
+                        c if c.is_ascii_graphic() || plain_non_ascii(c) => text.push(c),
+                        c => return Err(not_plain(c)),
+                    }
+                    chars.next();
+                }
+                out.push(Word { text, quoted: false });
+            }
         }
     }
     Ok(out)
@@ -227,18 +327,25 @@ pub fn modes_text(bits: u32) -> String {
     }
 }
 
-fn check_path(path: &str) -> Result<(), String> {
+/// [`quote`] for a UTF-8 name.
+pub fn quote_str(word: &str) -> String {
+    quote(word.as_bytes())
+}
+
+/// Checks a policy path: absolute, shorter than PATH_MAX, no `.` or `..` component, no
+/// component longer than NAME_MAX, no NUL.
+pub fn check_path(path: &str) -> Result<(), String> {
     if !path.starts_with('/') {
-        return Err(format!("'{path}' is not an absolute path"));
+        return Err(format!("{} is not an absolute path", quote_str(path)));
     }
     if path.len() >= rbac::PATH_MAX {
         return Err(format!("path longer than {} bytes", rbac::PATH_MAX - 1));
     }
     if path.split('/').any(|c| c == "." || c == "..") {
-        return Err(format!("'{path}' contains . or .. (write the real path)"));
+        return Err(format!("{} contains . or .. (write the real path)", quote_str(path)));
     }
     if path.split('/').any(|c| c.len() > rbac::NAME_MAX) {
-        return Err(format!("a component of '{path}' is longer than {} bytes", rbac::NAME_MAX));
+        return Err(format!("a component of {} is longer than {} bytes", quote_str(path), rbac::NAME_MAX));
     }
     if path.contains('\0') {
         return Err("path contains NUL".into());
@@ -248,7 +355,7 @@ fn check_path(path: &str) -> Result<(), String> {
 
 fn parse_cap(word: &str) -> Result<(bool, CapName), String> {
     let add = word.starts_with('+');
-    let name = &word[1..];
+    let name = word.get(1..).unwrap_or_default();
     if name == "CAP_ALL" {
         return Ok((add, CapName::All));
     }
@@ -256,8 +363,8 @@ fn parse_cap(word: &str) -> Result<(bool, CapName), String> {
     Ok((add, CapName::One(n as u32)))
 }
 
-fn parse_id(word: Option<&String>, what: &str) -> Result<u32, String> {
-    word.and_then(|w| w.parse().ok()).ok_or_else(|| format!("{what} needs a number"))
+fn parse_id(word: Option<&Word>, what: &str) -> Result<u32, String> {
+    word.and_then(Word::bare).and_then(|w| w.parse().ok()).ok_or_else(|| format!("{what} needs a number"))
 }
 
 /// Largest accepted text policy.
@@ -273,29 +380,25 @@ impl PolicyText {
         for (index, raw) in text.lines().enumerate() {
             let line = index + 1;
             let err = |message: String| ParseError { line, message };
-            let content = raw.split_once('#').map_or(raw, |(before, _)| before).trim();
-            if content.is_empty() {
-                continue;
-            }
-            let w = words(content).map_err(err)?;
-            let keyword = w.first().map(String::as_str).unwrap_or("");
-            match keyword {
-                "learn-all" if w.len() == 1 => {
+            let w = words(raw).map_err(err)?;
+            let Some(first) = w.first() else { continue };
+            match first.bare() {
+                Some("learn-all") if w.len() == 1 => {
                     if !policy.roles.is_empty() {
                         return Err(err("learn-all must come before the first role".into()));
                     }
                     policy.learn_all = true;
                 }
-                "role" => policy.roles.push(Self::parse_role(&w, line).map_err(err)?),
-                "subject" => {
+                Some("role") => policy.roles.push(Self::parse_role(&w, line).map_err(err)?),
+                Some("subject") => {
                     let role = policy.roles.last_mut().ok_or_else(|| err("subject before any role".into()))?;
                     let subject = Self::parse_subject(&w, line).map_err(err)?;
                     if role.subjects.iter().any(|s| s.path == subject.path) {
-                        return Err(err(format!("subject {} twice in role {}", subject.path, role.name)));
+                        return Err(err(format!("subject {} twice in role {}", quote_str(&subject.path), role.name)));
                     }
                     role.subjects.push(subject);
                 }
-                cap if cap.starts_with("-CAP_") || cap.starts_with("+CAP_") => {
+                Some(cap) if cap.starts_with("-CAP_") || cap.starts_with("+CAP_") => {
                     if w.len() != 1 {
                         return Err(err("a capability line has one word".into()));
                     }
@@ -306,11 +409,13 @@ impl PolicyText {
                         .ok_or_else(|| err("capability outside a subject".into()))?;
                     subject.caps.push(parse_cap(cap).map_err(err)?);
                 }
-                path if path.starts_with('/') => {
+                _ if first.text.starts_with('/') => {
                     let [path, modes] = &w[..] else {
                         return Err(err(format!("an object line is PATH MODES, got {} words", w.len())));
                     };
+                    let path = &path.text;
                     check_path(path).map_err(err)?;
+                    let modes = modes.bare().ok_or_else(|| err("modes are written without quotes".into()))?;
                     let modes = parse_modes(modes).map_err(err)?;
                     let subject = policy
                         .roles
@@ -318,45 +423,52 @@ impl PolicyText {
                         .and_then(|r| r.subjects.last_mut())
                         .ok_or_else(|| err("object outside a subject".into()))?;
                     if subject.objects.iter().any(|o| o.path == *path) {
-                        return Err(err(format!("object {path} twice in subject {}", subject.path)));
+                        return Err(err(format!(
+                            "object {} twice in subject {}",
+                            quote_str(path),
+                            quote_str(&subject.path)
+                        )));
                     }
                     subject.objects.push(ObjectDef { path: path.clone(), modes, line });
                 }
-                other => return Err(err(format!("unknown line starting with '{other}'"))),
+                _ => return Err(err(format!("unknown line starting with {}", quote_str(&first.text)))),
             }
         }
         policy.check().map_err(|(line, message)| ParseError { line, message })?;
         Ok(policy)
     }
 
-    fn parse_role(w: &[String], line: usize) -> Result<RoleDef, String> {
-        let name = w.get(1).ok_or("role needs a name")?.clone();
+    fn parse_role(w: &[Word], line: usize) -> Result<RoleDef, String> {
+        let name = w.get(1).ok_or("role needs a name")?.text.clone();
         let mut applies_to = if name == "default" { RoleFor::Default } else { RoleFor::User(u32::MAX) };
         let mut learn = false;
         let mut i = 2;
         while i < w.len() {
-            match w[i].as_str() {
-                "user" => {
+            match w[i].bare() {
+                Some("user") => {
                     applies_to = RoleFor::User(parse_id(w.get(i + 1), "user")?);
                     i += 1;
                 }
-                "group" => {
+                Some("group") => {
                     applies_to = RoleFor::Group(parse_id(w.get(i + 1), "group")?);
                     i += 1;
                 }
-                "learn" => learn = true,
-                other => return Err(format!("unknown role option '{other}'")),
+                Some("learn") => learn = true,
+                _ => return Err(format!("unknown role option {}", quote_str(&w[i].text))),
             }
             i += 1;
         }
         if applies_to == RoleFor::User(u32::MAX) {
-            return Err(format!("role {name} needs 'user UID' or 'group GID' (only 'default' needs neither)"));
+            return Err(format!(
+                "role {} needs 'user UID' or 'group GID' (only 'default' needs neither)",
+                quote_str(&name)
+            ));
         }
         Ok(RoleDef { name, applies_to, learn, subjects: Vec::new(), line })
     }
 
-    fn parse_subject(w: &[String], line: usize) -> Result<SubjectDef, String> {
-        let path = w.get(1).ok_or("subject needs a path")?.clone();
+    fn parse_subject(w: &[Word], line: usize) -> Result<SubjectDef, String> {
+        let path = w.get(1).ok_or("subject needs a path")?.text.clone();
         check_path(&path)?;
         let mut subject = SubjectDef {
             path,
@@ -369,15 +481,15 @@ impl PolicyText {
         };
         let mut i = 2;
         while i < w.len() {
-            match w[i].as_str() {
-                "inherits" => {
-                    let parent = w.get(i + 1).ok_or("inherits needs a subject path")?;
+            match w[i].bare() {
+                Some("inherits") => {
+                    let parent = &w.get(i + 1).ok_or("inherits needs a subject path")?.text;
                     check_path(parent)?;
                     subject.inherits = Some(parent.clone());
                     i += 1;
                 }
-                "learn" => subject.learn = true,
-                other => return Err(format!("unknown subject option '{other}'")),
+                Some("learn") => subject.learn = true,
+                _ => return Err(format!("unknown subject option {}", quote_str(&w[i].text))),
             }
             i += 1;
         }
@@ -396,12 +508,12 @@ impl PolicyText {
         }
         for (i, role) in self.roles.iter().enumerate() {
             if self.roles[..i].iter().any(|r| r.name == role.name || r.applies_to == role.applies_to) {
-                return Err((role.line, format!("role {} repeats a name or a user/group", role.name)));
+                return Err((role.line, format!("role {} repeats a name or a user/group", quote_str(&role.name))));
             }
             if !role.subjects.iter().any(|s| s.path == "/") {
                 return Err((
                     role.line,
-                    format!("role {} has no 'subject /' (the subject of everything else)", role.name),
+                    format!("role {} has no 'subject /' (the subject of everything else)", quote_str(&role.name)),
                 ));
             }
             for (j, s) in role.subjects.iter().enumerate() {
@@ -409,7 +521,11 @@ impl PolicyText {
                     if !role.subjects[..j].iter().any(|p| &p.path == parent) {
                         return Err((
                             s.line,
-                            format!("{} inherits {parent}, which is not an earlier subject of the role", s.path),
+                            format!(
+                                "{} inherits {}, which is not an earlier subject of the role",
+                                quote_str(&s.path),
+                                quote_str(parent)
+                            ),
                         ));
                     }
                 }
@@ -419,12 +535,18 @@ impl PolicyText {
     }
 }
 
-fn quoted(path: &str) -> String {
-    if path.chars().any(char::is_whitespace) || path.contains('#') {
-        format!("\"{path}\"")
-    } else {
-        path.to_string()
+/// A note as a comment's text: printable ASCII only, so a note can never end its
+/// comment line or hide text from a reader; every other byte is written as `\xNN`.
+/// (Names in notes are [`quote`]d already, exactly as a rule would write them.)
+pub fn comment_text(note: &str) -> String {
+    let mut out = String::with_capacity(note.len());
+    for &b in note.as_bytes() {
+        match b {
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
     }
+    out
 }
 
 impl fmt::Display for PolicyText {
@@ -433,7 +555,7 @@ impl fmt::Display for PolicyText {
             writeln!(f, "learn-all")?;
         }
         for role in &self.roles {
-            write!(f, "role {}", role.name)?;
+            write!(f, "role {}", quote_str(&role.name))?;
             match role.applies_to {
                 RoleFor::Default => {}
                 RoleFor::User(uid) => write!(f, " user {uid}")?,
@@ -441,17 +563,18 @@ impl fmt::Display for PolicyText {
             }
             writeln!(f, "{}", if role.learn { " learn" } else { "" })?;
             for s in &role.subjects {
-                write!(f, "  subject {}", quoted(&s.path))?;
+                write!(f, "  subject {}", quote_str(&s.path))?;
                 if let Some(parent) = &s.inherits {
-                    write!(f, " inherits {}", quoted(parent))?;
+                    write!(f, " inherits {}", quote_str(parent))?;
                 }
                 writeln!(f, "{}", if s.learn { " learn" } else { "" })?;
                 for note in &s.notes {
-                    writeln!(f, "    # {note}")?;
+                    writeln!(f, "    # {}", comment_text(note))?;
                 }
-                let width = s.objects.iter().map(|o| quoted(&o.path).len()).max().unwrap_or(0);
-                for o in &s.objects {
-                    writeln!(f, "    {:width$}  {}", quoted(&o.path), modes_text(o.modes))?;
+                let paths: Vec<String> = s.objects.iter().map(|o| quote_str(&o.path)).collect();
+                let width = paths.iter().map(String::len).max().unwrap_or(0);
+                for (o, path) in s.objects.iter().zip(&paths) {
+                    writeln!(f, "    {path:width$}  {}", modes_text(o.modes))?;
                 }
                 for (add, cap) in &s.caps {
                     let name = match cap {
@@ -488,6 +611,20 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_quoting_examples_parse() {
+        let text = concat!(
+            "role default\n  subject /\n",
+            "    \"/srv/my files\"          r      # a space\n",
+            "    \"/srv/notes #1\"          r      # '#' inside quotes is not a comment\n",
+            "    \"/tmp/a\\\" r\\x0a/etc/x\"   r      # the name /tmp/a\" r<newline>/etc/x, one rule\n",
+            "    \"/srv/caf\\xc3\\xa9\"       r      # /srv/caf\u{e9} (or \"/srv/caf\u{e9}\")\n",
+        );
+        let p = PolicyText::parse(text).unwrap();
+        let paths: Vec<&str> = p.roles[0].subjects[0].objects.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(paths, ["/srv/my files", "/srv/notes #1", "/tmp/a\" r\n/etc/x", "/srv/caf\u{e9}"]);
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let cases = [
             ("role default\n  subject /\n    / rz\n", 3, "unknown mode 'z'"),
@@ -500,12 +637,40 @@ mod tests {
             ("  / r\n", 1, "object outside a subject"),
             ("role default\n  subject /\n    / r\n    / w\n", 4, "twice"),
             ("role a user 1\n  subject /\n", 1, "0 default roles"),
+            ("role default\n  subject /\n    \"/a\\n\" r\n", 3, "unknown escape '\\n'"),
+            ("role default\n  subject /\n    \"/a\\x4\" r\n", 3, "two hex digits"),
+            ("role default\n  subject /\n    \"/a\\xff\" r\n", 3, "\"/a\\xff\" is not UTF-8"),
+            ("role default\n  subject /\n    \"/a\\x00\" r\n", 3, "NUL"),
+            ("role default\n  subject /\n    /a\\b r\n", 3, "backslash outside quotes"),
+            ("role default\n  subject /\n    /a\"b r\n", 3, "quote inside a word"),
+            ("role default\n  subject /\n    \"/a\"b r\n", 3, "closing quote must end"),
+            ("role default\n  subject /\n    \"/a\nb\" r\n", 3, "unterminated quote"),
+            ("role default\n  subject /\n    /a\rb r\n", 3, "U+000D"),
+            ("role default\n  subject /\n    /a\u{2028}b r\n", 3, "U+2028"),
+            ("role default\n  subject /\n    \"/a\u{202e}b\" r\n", 3, "U+202E"),
+            ("role default\n  subject /\n    /a\u{a0}b r\n", 3, "U+00A0"),
+            ("role default\n  subject /\n    /a \"r\"\n", 3, "modes are written without quotes"),
+            ("role default\n  \"subject\" /\n", 2, "unknown line starting with subject"),
+            ("role default learn\n  subject / \"learn\"\n", 2, "unknown subject option learn"),
+            ("role default \"learn\"\n  subject /\n", 1, "unknown role option learn"),
+            ("role default\n  subject /\n    / r\n\"learn-all\"\n", 4, "unknown line"),
         ];
         for (text, line, want) in cases {
             let e = PolicyText::parse(text).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {e}");
             assert!(e.message.contains(want), "{text:?}: {e}");
         }
+        // Every quoted form of a name reads back as the same bytes.
+        let p = PolicyText::parse(
+            "role default\n  subject /\n    \"/a #b\\\"\\\\\\x0a\\xc3\\xa9\" r # comment\n    \"/caf\u{e9}\" r\n    /caf\u{e9}2 r\n",
+        )
+        .unwrap();
+        let paths: Vec<&str> = p.roles[0].subjects[0].objects.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(paths, ["/a #b\"\\\n\u{e9}", "/caf\u{e9}", "/caf\u{e9}2"]);
+        let text = p.to_string();
+        assert!(text.contains("\"/a #b\\\"\\\\\\x0a\\xc3\\xa9\"  r"), "{text}");
+        assert!(text.contains("\"/caf\\xc3\\xa9\"   "), "{text}");
+        assert_eq!(PolicyText::parse(&text).unwrap(), p);
         let long = format!("role default\n  subject /\n    /{} r\n", "a/".repeat(2100));
         assert!(PolicyText::parse(&long).unwrap_err().message.contains("longer than"));
     }
