@@ -72,12 +72,12 @@ fn gen_init_cpio(build: &BuildMetadata, tools: &Path) -> Result<PathBuf> {
     Ok(tool)
 }
 
-/// The guest probe tool (`qemu/tools/rampart-probe.c`), compiled static once per
-/// source version into `tools`.
-fn guest_probe(repo: &Path, tools: &Path) -> Result<PathBuf> {
-    let src = repo.join("qemu/tools/rampart-probe.c");
+/// A guest C tool (`qemu/tools/<name>.c`: the probe, the attack playbook), compiled
+/// static once per source version into `tools`.
+fn guest_c_tool(repo: &Path, tools: &Path, name: &str) -> Result<PathBuf> {
+    let src = repo.join("qemu/tools").join(format!("{name}.c"));
     let text = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
-    let tool = tools.join(format!("rampart-probe-{}", &crate::digest::sha256_bytes(&text)[..12]));
+    let tool = tools.join(format!("{name}-{}", &crate::digest::sha256_bytes(&text)[..12]));
     if !tool.is_file() {
         std::fs::create_dir_all(tools)?;
         let out = Command::new("cc").args(["-static", "-O2", "-Wall", "-o"]).arg(&tool).arg(&src).output()?;
@@ -138,7 +138,9 @@ pub fn build(
     list.char_dev("/dev/console", 0o600, 5, 1);
     list.char_dev("/dev/null", 0o666, 1, 3);
     list.file("/bin/busybox", Path::new(BUSYBOX), 0o755);
-    list.file("/bin/rampart-probe", &guest_probe(repo, tools)?, 0o755);
+    for tool in ["rampart-probe", "rampart-attack"] {
+        list.file(&format!("/bin/{tool}"), &guest_c_tool(repo, tools, tool)?, 0o755);
+    }
     list.file("/bin/rampart-policy", &guest_tool(repo, tools, "rampart-policy", "rampart-policy")?, 0o755);
     // The hardware probe, for the suite that records the QEMU machine's profile.
     if suite == "probe" {

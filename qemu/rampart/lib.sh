@@ -71,8 +71,19 @@ JAIL=/tmp/jail
 make_jail() {
 	[ -x $JAIL/bin/busybox ] && return 0
 	mkdir -p $JAIL/bin $JAIL/tmp $JAIL/mnt $JAIL/new/old || die "mkdir jail failed"
-	cp /bin/busybox /bin/rampart-probe $JAIL/bin/ || die "copying into the jail failed"
+	cp /bin/busybox /bin/rampart-probe /bin/rampart-attack $JAIL/bin/ || die "copying into the jail failed"
 	for applet in sh cat echo touch chmod sleep; do ln -sf busybox $JAIL/bin/$applet; done
+}
+
+# expect_contained ATTACK...: run the rampart-attack command ATTACK in the jail; it
+# must neither escape nor finish (its last line names the step that was refused).
+expect_contained() {
+	out=$(chroot $JAIL /bin/rampart-attack "$@" 2>&1)
+	case "$out" in
+	*ESCAPED* | *": done"*) die "rampart-attack $*: $out" ;;
+	*EPERM*) printf '%s\n' "$out" | tail -n 1 ;;
+	*) die "rampart-attack $*: refused other than by rampart: $out" ;;
+	esac
 }
 
 # in_jail CMD...: run CMD chrooted into the jail.

@@ -4,7 +4,7 @@
 make_jail
 if [ "$(expected_hooks)" = lsm ]; then
 	expect_output "fchdir: EPERM" rampart-probe escape $JAIL
-	expect_event '"decision":"deny"' "fchdir outside the chroot" >/dev/null || die "no deny event"
+	expect_event '"decision":"deny"' "chdir outside the chroot" >/dev/null || die "no deny event"
 	echo "fchdir escape: EPERM with an event"
 else
 	expect_output "fchdir: ok" rampart-probe escape $JAIL

