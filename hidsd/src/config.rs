@@ -36,6 +36,8 @@ pub struct Config {
     pub response: Response,
     /// File integrity monitoring.
     pub fim: Fim,
+    /// What proves which program wrote a line (see [`crate::trust`]).
+    pub trust: crate::trust::Trust,
 }
 
 /// File integrity monitoring settings.
@@ -101,6 +103,7 @@ impl Default for Config {
             learning_log: PathBuf::from("/var/log/rampart/learning.jsonl"),
             response: Response::default(),
             fim: Fim::default(),
+            trust: crate::trust::Trust::default(),
         }
     }
 }
@@ -183,6 +186,7 @@ impl Config {
             bail!("response.nft_table `{}` must be letters, digits and _", self.response.nft_table);
         }
         self.allowlist()?;
+        self.trust.validate()?;
         Ok(())
     }
 
@@ -204,6 +208,8 @@ mod tests {
     fn defaults_validate() {
         Config::default().validate().unwrap();
         assert_eq!(toml::from_str::<Config>("").unwrap(), Config::default());
+        let shipped: Config = toml::from_str(include_str!("../dist/hidsd.toml")).unwrap();
+        assert_eq!(shipped, Config::default(), "dist/hidsd.toml lists the defaults");
     }
 
     #[test]

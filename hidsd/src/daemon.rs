@@ -163,8 +163,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&stop))?;
 
     let saved = load_offsets(&config);
-    let mut followers: Vec<Follower> =
-        config.log_files.iter().map(|p| Follower::new(p.clone(), saved.get(p).copied())).collect();
+    let mut followers: Vec<Follower> = config
+        .log_files
+        .iter()
+        .map(|p| Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p)))
+        .collect();
     let boot = boot_time();
     let mut kmsg = if config.kmsg && !opts.once { open_nonblocking(Path::new("/dev/kmsg")) } else { None };
     if let Some(k) = kmsg.as_mut() {
@@ -243,9 +246,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                 }
             }
         }
-        while let Ok((ev, cursor)) = journal_rx.try_recv() {
-            pipeline.handle(&ev);
-            journal_cursor = Some(cursor);
+        while let Ok(line) = journal_rx.try_recv() {
+            if let Some(entry) = journal::decode(&line, &config.trust) {
+                pipeline.handle(&entry.event);
+                journal_cursor = Some(entry.cursor);
+            }
         }
         if let Some(m) = fim_monitor.as_mut() {
             for ev in m.poll() {
@@ -275,8 +280,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                     pipeline = p;
                     let saved: BTreeMap<PathBuf, Position> =
                         followers.iter().map(|f| (f.path().clone(), f.position())).collect();
-                    followers =
-                        config.log_files.iter().map(|p| Follower::new(p.clone(), saved.get(p).copied())).collect();
+                    followers = config
+                        .log_files
+                        .iter()
+                        .map(|p| Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p)))
+                        .collect();
                 }
                 Err(e) => eprintln!("rampart-hidsd: reload rejected, keeping the running configuration: {e:#}"),
             }
@@ -295,9 +303,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         let _ = child.kill();
         let _ = child.wait();
     }
-    while let Ok((ev, cursor)) = journal_rx.try_recv() {
-        pipeline.handle(&ev);
-        journal_cursor = Some(cursor);
+    while let Ok(line) = journal_rx.try_recv() {
+        if let Some(entry) = journal::decode(&line, &config.trust) {
+            pipeline.handle(&entry.event);
+            journal_cursor = Some(entry.cursor);
+        }
     }
     save_offsets(&config, &followers)?;
     save_cursor(&cursor_path, journal_cursor.as_deref())?;

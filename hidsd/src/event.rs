@@ -25,8 +25,11 @@ pub struct Event {
     pub origin: String,
     /// Seconds since the Unix epoch.
     pub time: i64,
-    /// Program that wrote it (`sshd`, `kernel`, `rampart`, ...).
+    /// Program that wrote it (`sshd`, `kernel`, `rampart`, ...), as the record says.
     pub program: String,
+    /// Whether the source proved that `program` wrote it (see [`crate::trust`]): rules
+    /// that name a program match only proven events.
+    pub proven: bool,
     /// The message rules match against.
     pub message: String,
     /// Decoded fields (rampart events: every JSON field; logs: filled by rules).
@@ -43,6 +46,8 @@ pub struct EventView<'a> {
     pub source: SourceKind,
     /// Program that wrote it.
     pub program: &'a str,
+    /// Whether the source proved `program`.
+    pub proven: bool,
     /// The message rules match against.
     pub message: &'a str,
     /// Decoded fields.
@@ -52,6 +57,12 @@ pub struct EventView<'a> {
 impl Event {
     /// The parts of this event rules look at.
     pub fn view(&self) -> EventView<'_> {
-        EventView { source: self.source, program: &self.program, message: &self.message, fields: &self.fields }
+        EventView {
+            source: self.source,
+            program: &self.program,
+            proven: self.proven,
+            message: &self.message,
+            fields: &self.fields,
+        }
     }
 }

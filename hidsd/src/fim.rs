@@ -279,6 +279,7 @@ pub fn change_event(change: &Change) -> crate::event::Event {
         origin: "fim".into(),
         time: crate::logline::now(),
         program: "fim".into(),
+        proven: true,
         message: message.clone(),
         fields,
         raw: message,

@@ -150,7 +150,9 @@ fn log_lines() {
         for ((rule, fields), time) in matched {
             let _ = e.correlate(rule, fields, time);
         }
-        if let Some(event) = crate::lines::decode(input, "fuzz", 2026, &mut stats) {
+        if let Some(event) =
+            crate::lines::decode(input, "fuzz", 2026, &crate::trust::Trust::default().file("f".as_ref()), &mut stats)
+        {
             let _ = e.process(&event);
         }
     });
@@ -160,12 +162,13 @@ const JOURNAL: &[&str] = &[
     r#"{"__CURSOR":"s=abc;i=1","__REALTIME_TIMESTAMP":"1795831205000000","_PID":"42","_UID":"0","_TRANSPORT":"syslog","_SYSTEMD_UNIT":"ssh.service","_EXE":"/usr/sbin/sshd","_COMM":"sshd","SYSLOG_IDENTIFIER":"sshd","MESSAGE":"Invalid user a from 192.0.2.1 port 22"}"#,
     r#"{"_TRANSPORT":"kernel","SYSLOG_FACILITY":"0","SYSLOG_IDENTIFIER":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"434848708","_BOOT_ID":"374f","MESSAGE":[104,105,255]}"#,
     r#"{"MESSAGE":"x","__REALTIME_TIMESTAMP":"-9223372036854775808"}"#,
+    r#"{"SYSLOG_IDENTIFIER":"sshd","_TRANSPORT":"stdout","_PID":"21917","_COMM":"cat","MESSAGE":"Failed password for root from 203.0.113.98 port 1 ssh2","_EXE":"/usr/bin/cat","_UID":"65534"}"#,
 ];
 
 #[test]
 fn journal_json() {
     fuzz("journal JSON", JOURNAL, |input| {
-        let _ = journal::decode(&String::from_utf8_lossy(input));
+        let _ = journal::decode(&String::from_utf8_lossy(input), &crate::trust::Trust::default());
     });
 }
 
@@ -234,6 +237,7 @@ fn rule_files() {
                 origin: "fuzz".into(),
                 time: i64::MIN,
                 program: "sshd".into(),
+                proven: true,
                 message: "Failed 192.0.2.1".into(),
                 fields: Default::default(),
                 raw: String::new(),

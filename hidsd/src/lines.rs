@@ -3,6 +3,7 @@
 
 use crate::event::{Event, EventView, SourceKind};
 use crate::logline;
+use crate::trust::FileProof;
 use std::collections::BTreeMap;
 
 /// Longest line accepted; longer ones are counted and skipped.
@@ -34,14 +35,16 @@ impl LineStats {
     }
 }
 
-/// Decodes one syslog line (without its newline) into an event.
-pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Option<Event> {
+/// Decodes one syslog line (without its newline) of a file that proves what `proof`
+/// says into an event.
+pub fn decode(raw: &[u8], origin: &str, year: i64, proof: &FileProof, stats: &mut LineStats) -> Option<Event> {
     let no_fields = BTreeMap::new();
-    decode_view(raw, year, stats, &no_fields, |view, time, text| Event {
+    decode_view(raw, year, proof, stats, &no_fields, |view, time, text| Event {
         source: view.source,
         origin: origin.to_string(),
         time,
         program: view.program.to_string(),
+        proven: view.proven,
         message: view.message.to_string(),
         fields: BTreeMap::new(),
         raw: text.to_string(),
@@ -53,6 +56,7 @@ pub fn decode(raw: &[u8], origin: &str, year: i64, stats: &mut LineStats) -> Opt
 pub fn decode_view<T>(
     raw: &[u8],
     year: i64,
+    proof: &FileProof,
     stats: &mut LineStats,
     no_fields: &BTreeMap<String, String>,
     f: impl FnOnce(EventView<'_>, i64, &str) -> T,
@@ -75,21 +79,25 @@ pub fn decode_view<T>(
         return None;
     };
     stats.decoded += 1;
-    let view = EventView { source: SourceKind::Log, program: line.program, message: line.message, fields: no_fields };
+    let proven = proof.proves(line.program);
+    let view =
+        EventView { source: SourceKind::Log, program: line.program, proven, message: line.message, fields: no_fields };
     Some(f(view, line.time.unwrap_or_else(logline::now), &text))
 }
 
 /// Calls `f` with a borrowed view of each decoded line of `data`, its time and its
-/// text (no per-line copies: for bulk analysis of a file read into memory).
+/// text (no per-line copies: for bulk analysis of a file read into memory). Every
+/// program name is believed: this shows what lines match, not who wrote them.
 pub fn for_each_view(data: &[u8], year: i64, stats: &mut LineStats, mut f: impl FnMut(EventView<'_>, i64, &str)) {
     let no_fields = BTreeMap::new();
+    let proof = FileProof::everything();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', data) {
-        decode_view(&data[start..end], year, stats, &no_fields, &mut f);
+        decode_view(&data[start..end], year, &proof, stats, &no_fields, &mut f);
         start = end + 1;
     }
     if start < data.len() {
-        decode_view(&data[start..], year, stats, &no_fields, &mut f);
+        decode_view(&data[start..], year, &proof, stats, &no_fields, &mut f);
     }
 }
 

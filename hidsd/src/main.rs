@@ -17,6 +17,7 @@ mod rules;
 mod sinks;
 mod sources;
 mod testrules;
+mod trust;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};

@@ -28,7 +28,7 @@ fn huge_and_binary_lines_do_not_grow_memory() {
     let config = write_config(
         &dir,
         "log_files = [\"{d}/auth.log\"]\nkmsg = false\nrampart_events = \"{d}/none\"",
-        "[response]\nenabled = false",
+        "[response]\nenabled = false\n[trust.files]\n\"{d}/auth.log\" = [\"sshd\"]",
     );
 
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart-hidsd"))

@@ -145,7 +145,9 @@ impl Engine {
         let mut scratch = self.scratch.borrow_mut();
         for (index, rule) in self.rules.iter().enumerate() {
             let Matcher::Base { source, program, pattern, fields } = &rule.matcher else { continue };
-            if source.is_some_and(|s| s != event.source) || program.as_ref().is_some_and(|p| *p != event.program) {
+            // A rule naming a program sees only events proven to come from it.
+            let other_program = program.as_ref().is_some_and(|p| *p != event.program || !event.proven);
+            if source.is_some_and(|s| s != event.source) || other_program {
                 continue;
             }
             if fields.iter().any(|(k, v)| event.fields.get(k) != Some(v)) {
@@ -263,6 +265,7 @@ mod tests {
             origin: "auth.log".into(),
             time,
             program: "sshd".into(),
+            proven: true,
             message: message.into(),
             fields: BTreeMap::new(),
             raw: message.into(),

@@ -3,6 +3,7 @@
 
 use crate::event::Event;
 use crate::lines::{decode, LineStats, MAX_LINE};
+use crate::trust::FileProof;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -24,6 +25,7 @@ pub struct Follower {
     file: Option<File>,
     position: Position,
     partial: Vec<u8>,
+    proof: FileProof,
     /// Line counters for this file.
     pub stats: LineStats,
     /// Times the file was rotated or truncated under us.
@@ -31,13 +33,15 @@ pub struct Follower {
 }
 
 impl Follower {
-    /// Follows `path`, resuming at `saved` if it still names the same file.
-    pub fn new(path: PathBuf, saved: Option<Position>) -> Self {
+    /// Follows `path`, resuming at `saved` if it still names the same file; its lines
+    /// are believed for the programs `proof` says.
+    pub fn new(path: PathBuf, saved: Option<Position>, proof: FileProof) -> Self {
         Self {
             path,
             file: None,
             position: saved.unwrap_or_default(),
             partial: Vec::new(),
+            proof,
             stats: LineStats::default(),
             reopened: 0,
         }
@@ -106,7 +110,7 @@ impl Follower {
                 if self.partial.len() <= MAX_LINE {
                     self.partial.extend_from_slice(&rest[..i.min(MAX_LINE + 1)]);
                 }
-                if let Some(event) = decode(&self.partial, &origin, year, &mut self.stats) {
+                if let Some(event) = decode(&self.partial, &origin, year, &self.proof, &mut self.stats) {
                     f(event);
                 }
                 self.partial.clear();
@@ -144,7 +148,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("auth.log");
         std::fs::write(&path, line(1) + &line(2)).unwrap();
-        let mut f = Follower::new(path.clone(), None);
+        let mut f = Follower::new(path.clone(), None, FileProof::everything());
         assert_eq!(collect(&mut f), ["message 1", "message 2"]);
 
         // A line written in two pieces is read once, whole.
@@ -157,7 +161,7 @@ mod tests {
         // Restart: resume from the saved position, nothing read twice.
         let saved = f.position();
         file.write_all(line(4).as_bytes()).unwrap();
-        let mut g = Follower::new(path.clone(), Some(saved));
+        let mut g = Follower::new(path.clone(), Some(saved), FileProof::everything());
         assert_eq!(collect(&mut g), ["message 4"]);
 
         // Rotation: the old file is drained, then the new one read from its start.

@@ -60,6 +60,7 @@ pub fn to_event(record: &str, boot_time: i64, stats: &mut KmsgStats) -> Option<E
         origin: "/dev/kmsg".into(),
         time: boot_time.saturating_add((r.usec / 1_000_000) as i64),
         program: "kernel".into(),
+        proven: true,
         message: r.message.to_string(),
         fields: BTreeMap::new(),
         raw: r.message.to_string(),
