@@ -10,7 +10,7 @@ use crate::event::{Event, SourceKind};
 use crate::response::nft::Nft;
 use crate::rules::{self, engine::Engine};
 use crate::sinks::{alerts, learning::JsonLines};
-use crate::sources::{file::Follower, file::Position, journal, kmsg, rampart};
+use crate::sources::{file::Follower, file::Position, journal, kernel_copies, kmsg, rampart};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -152,6 +152,25 @@ fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
     std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).ok()
 }
 
+/// Handles one journal line; kernel records read from /dev/kmsg already are skipped.
+fn journal_entry(
+    line: &str,
+    config: &Config,
+    pipeline: &mut Pipeline,
+    copies: Option<&mut kernel_copies::KernelCopies>,
+    cursor: &mut Option<String>,
+) {
+    let Some(entry) = journal::decode(line, &config.trust) else { return };
+    let copy = match (&entry.kernel_record, copies) {
+        (Some((usec, boot)), Some(copies)) => copies.is_copy(*usec, boot),
+        _ => false,
+    };
+    if !copy {
+        pipeline.handle(&entry.event);
+    }
+    *cursor = Some(entry.cursor);
+}
+
 /// Runs the daemon until SIGTERM/SIGINT (or, with `once`, until the input is read).
 pub fn run(opts: &RunOptions) -> Result<()> {
     let mut config = Config::load(&opts.config)?;
@@ -174,6 +193,8 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         use std::io::Seek;
         let _ = k.seek(std::io::SeekFrom::End(0));
     }
+    // What /dev/kmsg delivers from now on, the journal's copies must not count again.
+    let mut kernel_copies = kmsg.is_some().then(kernel_copies::KernelCopies::from_now);
     let mut kmsg_stats = kmsg::KmsgStats::default();
     let mut rampart_events = open_nonblocking(&config.rampart_events);
     let cursor_path = config.state_dir.join("journal.cursor");
@@ -247,10 +268,7 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             }
         }
         while let Ok(line) = journal_rx.try_recv() {
-            if let Some(entry) = journal::decode(&line, &config.trust) {
-                pipeline.handle(&entry.event);
-                journal_cursor = Some(entry.cursor);
-            }
+            journal_entry(&line, &config, &mut pipeline, kernel_copies.as_mut(), &mut journal_cursor);
         }
         if let Some(m) = fim_monitor.as_mut() {
             for ev in m.poll() {
@@ -304,10 +322,10 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         let _ = child.wait();
     }
     while let Ok(line) = journal_rx.try_recv() {
-        if let Some(entry) = journal::decode(&line, &config.trust) {
-            pipeline.handle(&entry.event);
-            journal_cursor = Some(entry.cursor);
-        }
+        journal_entry(&line, &config, &mut pipeline, kernel_copies.as_mut(), &mut journal_cursor);
+    }
+    if let Some(c) = kernel_copies.as_ref().filter(|c| c.skipped > 0) {
+        eprintln!("rampart-hidsd: journal: {} kernel records left to /dev/kmsg", c.skipped);
     }
     save_offsets(&config, &followers)?;
     save_cursor(&cursor_path, journal_cursor.as_deref())?;

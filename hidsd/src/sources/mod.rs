@@ -4,5 +4,6 @@
 pub mod file;
 pub mod inotify;
 pub mod journal;
+pub mod kernel_copies;
 pub mod kmsg;
 pub mod rampart;
