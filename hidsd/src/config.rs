@@ -146,9 +146,9 @@ impl Network {
         Ok(Self { addr, prefix })
     }
 
-    /// Whether `ip` is inside this network.
+    /// Whether `ip` is inside this network (an IPv4-mapped address as IPv4).
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let (a, b, bits) = match (self.addr, ip) {
+        let (a, b, bits) = match (self.addr, ip.to_canonical()) {
             (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32),
             (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
             _ => return false,
@@ -240,5 +240,6 @@ mod tests {
         assert!(Network::parse("2001:db8::/32").unwrap().contains("2001:db8::1".parse().unwrap()));
         assert!(Network::parse("192.0.2.1").unwrap().contains("192.0.2.1".parse().unwrap()));
         assert!(!Network::parse("192.0.2.1").unwrap().contains("192.0.2.2".parse().unwrap()));
+        assert!(Network::parse("127.0.0.0/8").unwrap().contains("::ffff:127.0.0.2".parse().unwrap()));
     }
 }

@@ -93,6 +93,7 @@ impl Pipeline {
     }
 
     fn block(&mut self, ip: IpAddr, rule: u32) {
+        let ip = ip.to_canonical();
         if self.allowlist.iter().any(|n| n.contains(ip)) {
             eprintln!("rampart-hidsd: rule {rule}: {ip} is allowlisted, not blocked");
             return;

@@ -4,6 +4,7 @@
 //! (TOML, with frequency correlation) -> sinks (ECS JSON alerts, the learning log)
 //! and responses (nftables blocks that expire in the kernel).
 
+mod address;
 mod config;
 mod daemon;
 mod event;

@@ -74,6 +74,10 @@ fn brute_force_is_blocked_in_the_kernel_and_expires() {
     let mut text = failures("203.0.113.50", "root", 5, 0);
     text += &failures("10.9.1.1", "root", 5, 10);
     text += &failures("127.0.0.1", "root", 5, 20);
+    // IPv4-mapped IPv6 addresses are IPv4: the allowlist, loopback and the IPv4 set apply.
+    text += &failures("::ffff:10.9.1.2", "root", 5, 20);
+    text += &failures("::ffff:127.0.0.2", "root", 5, 20);
+    text += &failures("::ffff:203.0.113.60", "root", 5, 20);
     // The attacker controls the user name; the address sshd appends is the real one.
     text += &failures("203.0.113.77", "invalid user x from 198.51.100.66 port 22 ssh2", 5, 30);
     text += &(0..5)
@@ -86,7 +90,8 @@ fn brute_force_is_blocked_in_the_kernel_and_expires() {
     let set = ns.blocked();
     assert!(set.contains("203.0.113.50 timeout 3s"), "{set}");
     assert!(set.contains("203.0.113.77"), "{set}");
-    for never in ["10.9.1.1", "127.0.0.1", "198.51.100.66", "198.51.100.67"] {
+    assert!(set.contains("203.0.113.60 timeout 3s"), "a mapped address is not in the IPv4 set: {set}");
+    for never in ["10.9.1.1", "10.9.1.2", "127.0.0.1", "127.0.0.2", "198.51.100.66", "198.51.100.67"] {
         assert!(!set.contains(never), "{never} was blocked: {set}");
     }
     let listed = hidsd(&config, &["bans", "list"]);

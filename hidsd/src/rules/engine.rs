@@ -48,6 +48,8 @@ pub struct Decoded<'a> {
     event: EventView<'a>,
     captured: Option<(&'a Regex, &'a CaptureLocations)>,
     srcip: Option<IpAddr>,
+    /// The canonical text of `srcip` when the decoded text differs (IPv6 forms).
+    srcip_text: Option<String>,
 }
 
 impl<'a> Decoded<'a> {
@@ -77,14 +79,18 @@ impl<'a> Decoded<'a> {
     }
 
     /// Every field with its value (captured groups override the event's fields); a
-    /// `srcip` that is not an address is left out.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+    /// `srcip` that is not an address is left out, one that is has its canonical text
+    /// (see [`crate::address`]).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         let event_only =
             self.event.fields.iter().filter(|(n, _)| !self.captured_fields().any(|(c, _)| c == n.as_str()));
-        event_only
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .chain(self.captured_fields())
-            .filter(|(n, _)| *n != "srcip" || self.srcip.is_some())
+        event_only.map(|(n, v)| (n.as_str(), v.as_str())).chain(self.captured_fields()).filter_map(|(n, v)| {
+            if n != "srcip" {
+                return Some((n, v));
+            }
+            self.srcip?;
+            Some((n, self.srcip_text.as_deref().unwrap_or(v)))
+        })
     }
 
     /// The fields as an owned map.
@@ -164,9 +170,14 @@ impl Engine {
                 }
                 None => None,
             };
-            let mut decoded = Decoded { event, captured, srcip: None };
+            let mut decoded = Decoded { event, captured, srcip: None, srcip_text: None };
             // A source address that does not parse is not an address: it is dropped.
-            decoded.srcip = decoded.lookup("srcip").and_then(|ip| ip.parse().ok());
+            if let Some(text) = decoded.lookup("srcip") {
+                decoded.srcip = crate::address::parse(text);
+                if !crate::address::is_canonical_text(text) {
+                    decoded.srcip_text = decoded.srcip.map(|ip| ip.to_string());
+                }
+            }
             return Some(f(index, &decoded));
         }
         None
@@ -221,7 +232,7 @@ impl Engine {
             window.push_back(time);
             if window.len() >= *frequency as usize {
                 window.clear();
-                let block = composite.block.then(|| fields.field("srcip").and_then(|ip| ip.parse().ok())).flatten();
+                let block = composite.block.then(|| fields.field("srcip").and_then(crate::address::parse)).flatten();
                 fired.push(Fired { rule: index, block });
             }
         }
@@ -309,6 +320,37 @@ mod tests {
         let blocked: Vec<IpAddr> =
             (0..5).flat_map(|i| e.process(&sshd(evil, 10 + i))).filter_map(|a| a.block).collect();
         assert_eq!(blocked, ["198.51.100.4".parse::<IpAddr>().unwrap()]);
+    }
+
+    #[test]
+    fn mapped_ipv4_is_ipv4_and_counts_with_it() {
+        let mut e = engine();
+        let mut blocks = Vec::new();
+        for (i, ip) in
+            ["::ffff:198.51.100.9", "198.51.100.9", "::FFFF:198.51.100.9", "::ffff:c633:6409", "198.51.100.9"]
+                .iter()
+                .enumerate()
+        {
+            let ev = sshd(&format!("Failed password for root from {ip} port 1 ssh2"), 100 + i as i64);
+            blocks.extend(e.process(&ev).into_iter().filter_map(|m| m.block));
+        }
+        assert_eq!(blocks, ["198.51.100.9".parse::<IpAddr>().unwrap()]);
+        let (_, fields) = e.match_base(sshd("Invalid user a from ::ffff:192.0.2.1 port 22", 1).view()).unwrap();
+        assert_eq!(fields["srcip"], "192.0.2.1");
+    }
+
+    #[test]
+    fn link_local_sources_with_a_zone_match() {
+        let mut e = engine();
+        let (_, fields) = e.match_base(sshd("Invalid user a from fe80::1%eth0 port 22", 1).view()).unwrap();
+        assert_eq!(fields["srcip"], "fe80::1");
+        let blocks: Vec<IpAddr> = (0..5)
+            .flat_map(|i| e.process(&sshd("Failed password for root from fe80::2%enp0s3 port 22 ssh2", 10 + i)))
+            .filter_map(|m| m.block)
+            .collect();
+        assert_eq!(blocks, ["fe80::2".parse::<IpAddr>().unwrap()]);
+        let pre = "Connection closed by invalid user x fe80::3%wlan0.1 port 22 [preauth]";
+        assert_eq!(e.match_base(sshd(pre, 1).view()).unwrap().1["srcip"], "fe80::3");
     }
 
     #[test]
