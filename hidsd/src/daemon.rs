@@ -293,8 +293,9 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         }
         if hup.swap(false, Ordering::Relaxed) {
             match Config::load(&opts.config).and_then(|c| Pipeline::new(c.clone(), opts.foreground).map(|p| (c, p))) {
-                Ok((c, p)) => {
+                Ok((c, mut p)) => {
                     eprintln!("rampart-hidsd: configuration reloaded");
+                    p.engine.keep_counts(&mut pipeline.engine);
                     config = c;
                     pipeline = p;
                     let saved: BTreeMap<PathBuf, Position> =

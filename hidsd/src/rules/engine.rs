@@ -99,6 +99,17 @@ impl<'a> Decoded<'a> {
     }
 }
 
+/// Whether `a` and `b` are composite rules that count the same way.
+fn same_composite(a: &Rule, b: &Rule) -> bool {
+    match (&a.matcher, &b.matcher) {
+        (
+            Matcher::Composite { group, frequency, timeframe, same_field },
+            Matcher::Composite { group: g, frequency: f, timeframe: t, same_field: s },
+        ) => group == g && frequency == f && timeframe == t && same_field == s && a.block == b.block,
+        _ => false,
+    }
+}
+
 /// Most per-key windows kept at once; older ones are pruned first.
 const MAX_WINDOWS: usize = 100_000;
 
@@ -128,6 +139,19 @@ impl Engine {
             .collect();
         let scratch = RefCell::new(vec![None; rules.len()]);
         Self { rules, composites_of, windows: HashMap::new(), window_count: 0, scratch }
+    }
+
+    /// Takes over `old`'s correlation counts for every composite rule that is the same
+    /// in both engines (id, counted group, frequency, timeframe, field and response): a
+    /// configuration reload does not reset a count in progress.
+    pub fn keep_counts(&mut self, old: &mut Engine) {
+        for rule in &self.rules {
+            let unchanged = old.rules.iter().any(|o| o.id == rule.id && same_composite(o, rule));
+            if let Some(windows) = unchanged.then(|| old.windows.remove(&rule.id)).flatten() {
+                self.window_count += windows.len();
+                self.windows.insert(rule.id, windows);
+            }
+        }
     }
 
     /// The rules.
@@ -351,6 +375,31 @@ mod tests {
         assert_eq!(blocks, ["fe80::2".parse::<IpAddr>().unwrap()]);
         let pre = "Connection closed by invalid user x fe80::3%wlan0.1 port 22 [preauth]";
         assert_eq!(e.match_base(sshd(pre, 1).view()).unwrap().1["srcip"], "fe80::3");
+    }
+
+    #[test]
+    fn counts_survive_a_reload_of_unchanged_rules_only() {
+        let fail = |i: i64| sshd("Failed password for root from 203.0.113.41 port 1 ssh2", 100 + i);
+        let blocks = |e: &mut Engine, from: i64, to: i64| -> usize {
+            (from..to).flat_map(|i| e.process(&fail(i))).filter(|m| m.block.is_some()).count()
+        };
+        let mut old = engine();
+        assert_eq!(blocks(&mut old, 0, 3), 0);
+        let mut same = engine();
+        same.keep_counts(&mut old);
+        assert_eq!(blocks(&mut same, 3, 5), 1, "three before the reload and two after");
+        let mut rules = load(None).unwrap();
+        for r in &mut rules {
+            if let Matcher::Composite { frequency, .. } = &mut r.matcher {
+                *frequency += 1;
+            }
+        }
+        let mut old = engine();
+        assert_eq!(blocks(&mut old, 0, 3), 0);
+        let mut changed = Engine::new(rules);
+        changed.keep_counts(&mut old);
+        assert_eq!(blocks(&mut changed, 3, 8), 0, "a changed rule starts counting afresh");
+        assert_eq!(blocks(&mut changed, 8, 9), 1);
     }
 
     #[test]

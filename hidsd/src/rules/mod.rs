@@ -39,8 +39,8 @@ struct RuleFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
-    /// Unique rule id.
-    pub id: u32,
+    /// Unique rule id (with where it is written, for errors).
+    pub id: toml::Spanned<u32>,
     /// Alert level, 0 (no alert) to 15.
     pub level: u8,
     /// What the rule means.
@@ -53,7 +53,7 @@ pub struct RuleSpec {
     pub program: Option<String>,
     /// Regular expression on the message; named groups become fields.
     #[serde(default)]
-    pub pattern: Option<String>,
+    pub pattern: Option<toml::Spanned<String>>,
     /// Required field values (rampart events: `decision = "deny"`).
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
@@ -123,8 +123,14 @@ pub struct Rule {
     pub file: String,
 }
 
-fn compile(spec: RuleSpec, file: &str) -> Result<Rule> {
-    let at = || format!("{file}: rule {}", spec.id);
+/// The line (from 1) of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes().iter().take(offset).filter(|&&b| b == b'\n').count() + 1
+}
+
+fn compile(spec: RuleSpec, file: &str, text: &str) -> Result<Rule> {
+    let id = *spec.id.get_ref();
+    let at = || format!("{file}:{}: rule {id}", line_of(text, spec.id.span().start));
     if spec.level > 15 {
         bail!("{}: level {} is over 15", at(), spec.level);
     }
@@ -153,21 +159,23 @@ fn compile(spec: RuleSpec, file: &str) -> Result<Rule> {
             if spec.pattern.is_none() && spec.fields.is_empty() && spec.program.is_none() {
                 bail!("{}: a base rule needs a pattern, a program or fields", at());
             }
-            let pattern = spec
-                .pattern
-                .as_deref()
-                .map(|p| {
-                    // Byte-oriented matching (no Unicode classes): log fields are ASCII
-                    // delimited, and it keeps the automata small and fast.
-                    RegexBuilder::new(p).unicode(false).build().with_context(|| format!("{}: bad pattern", at()))
-                })
-                .transpose()?;
+            let pattern =
+                spec.pattern
+                    .as_ref()
+                    .map(|p| {
+                        // Byte-oriented matching (no Unicode classes): log fields are ASCII
+                        // delimited, and it keeps the automata small and fast.
+                        RegexBuilder::new(p.get_ref()).unicode(false).build().with_context(|| {
+                            format!("{file}:{}: rule {id}: bad pattern", line_of(text, p.span().start))
+                        })
+                    })
+                    .transpose()?;
             Matcher::Base { source: spec.source, program: spec.program.clone(), pattern, fields: spec.fields.clone() }
         }
         _ => bail!("{}: a composite rule needs if_matched_group, frequency and timeframe together", at()),
     };
     Ok(Rule {
-        id: spec.id,
+        id,
         level: spec.level,
         description: spec.description,
         groups: spec.groups,
@@ -177,10 +185,18 @@ fn compile(spec: RuleSpec, file: &str) -> Result<Rule> {
     })
 }
 
-/// Parses one rule file's text.
+/// Parses one rule file's text; errors name the file and line. An id used twice in one
+/// file is an error (across files, a later file's rule replaces an earlier one's).
 pub fn parse_file(text: &str, name: &str) -> Result<Vec<Rule>> {
     let file: RuleFile = toml::from_str(text).with_context(|| format!("{name}: not a valid rule file"))?;
-    file.rules.into_iter().map(|spec| compile(spec, name)).collect()
+    let mut first_line: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for spec in &file.rules {
+        let line = line_of(text, spec.id.span().start);
+        if let Some(first) = first_line.insert(*spec.id.get_ref(), line) {
+            bail!("{name}:{line}: rule {}: the id is used already, at line {first}", spec.id.get_ref());
+        }
+    }
+    file.rules.into_iter().map(|spec| compile(spec, name, text)).collect()
 }
 
 /// The built-in rules, then every `*.toml` in `override_dir` (if it exists) in name
@@ -250,6 +266,17 @@ mod tests {
             assert!(err.contains(want), "{err}");
             assert!(err.contains("t.toml"), "{err}");
         }
+    }
+
+    #[test]
+    fn duplicate_ids_and_bad_patterns_name_their_line() {
+        let text = "[[rule]]\nid = 7\nlevel = 3\ndescription = \"a\"\nprogram = \"a\"\n\n\
+                    [[rule]]\nid = 7\nlevel = 3\ndescription = \"b\"\nprogram = \"b\"\n";
+        let err = format!("{:#}", parse_file(text, "t.toml").unwrap_err());
+        assert!(err.contains("t.toml:8: rule 7") && err.contains("line 2"), "{err}");
+        let text = "[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\n\npattern = '(unclosed'\n";
+        let err = format!("{:#}", parse_file(text, "t.toml").unwrap_err());
+        assert!(err.contains("t.toml:6: rule 1: bad pattern"), "{err}");
     }
 
     #[test]
