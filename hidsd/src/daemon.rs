@@ -340,12 +340,13 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     for f in &followers {
         let s = &f.stats;
         eprintln!(
-            "rampart-hidsd: {}: {} lines, {} undecoded, {} not UTF-8, {} oversized, {} rotations",
+            "rampart-hidsd: {}: {} lines, {} undecoded, {} not UTF-8, {} oversized, {} NUL bytes, {} rotations",
             f.path().display(),
             s.lines,
             s.undecoded,
             s.invalid_utf8,
             s.oversized,
+            s.nul,
             f.reopened
         );
     }

@@ -1,5 +1,9 @@
 //! Turning raw log bytes into events: bounded line length, lossy UTF-8, counted
 //! malformed input. Used by every log source and by `test-rules`.
+//!
+//! A NUL byte ends a line too: an unclean shutdown leaves runs of NULs where the last
+//! writes were, and the writer appends its next line right after them, with no newline
+//! in between. NULs are counted and skipped; syslog daemons never write one.
 
 use crate::event::{Event, EventView, SourceKind};
 use crate::logline;
@@ -22,6 +26,8 @@ pub struct LineStats {
     pub invalid_utf8: u64,
     /// Lines over `MAX_LINE` bytes (counted, skipped).
     pub oversized: u64,
+    /// NUL bytes (line ends, otherwise skipped).
+    pub nul: u64,
 }
 
 impl LineStats {
@@ -32,6 +38,7 @@ impl LineStats {
         self.undecoded += other.undecoded;
         self.invalid_utf8 += other.invalid_utf8;
         self.oversized += other.oversized;
+        self.nul += other.nul;
     }
 }
 
@@ -92,9 +99,16 @@ pub fn for_each_view(data: &[u8], year: i64, stats: &mut LineStats, mut f: impl 
     let no_fields = BTreeMap::new();
     let proof = FileProof::everything();
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', data) {
-        decode_view(&data[start..end], year, &proof, stats, &no_fields, &mut f);
+    for end in memchr::memchr2_iter(b'\n', 0, data) {
+        let line = &data[start..end];
         start = end + 1;
+        if data[end] == 0 {
+            stats.nul += 1;
+            if line.is_empty() {
+                continue;
+            }
+        }
+        decode_view(line, year, &proof, stats, &no_fields, &mut f);
     }
     if start < data.len() {
         decode_view(&data[start..], year, &proof, stats, &no_fields, &mut f);
@@ -116,7 +130,7 @@ mod tests {
         let mut stats = LineStats::default();
         let mut events = Vec::new();
         for_each_view(&input, 2026, &mut stats, |e, _, _| events.push(e.message.to_string()));
-        assert_eq!(stats, LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1 });
+        assert_eq!(stats, LineStats { lines: 5, decoded: 3, undecoded: 1, invalid_utf8: 1, oversized: 1, nul: 1 });
         assert_eq!(events[1], "caf\u{fffd} \u{fffd}");
         assert_eq!(events[2], "last line without newline");
     }

@@ -112,13 +112,18 @@ impl FieldLookup for PartFields<'_> {
     }
 }
 
+/// Whether `b` ends a line (see [`crate::lines`]: a NUL does too).
+fn line_end(b: u8) -> bool {
+    b == b'\n' || b == 0
+}
+
 /// Splits `data` into about `parts` slices that end at line ends.
 fn split_lines(data: &[u8], parts: usize) -> Vec<&[u8]> {
     let mut slices = Vec::new();
     let mut start = 0;
     for i in 1..=parts {
         let mut end = if i == parts { data.len() } else { (data.len() * i / parts).max(start) };
-        while end < data.len() && end > 0 && data[end - 1] != b'\n' {
+        while end < data.len() && end > 0 && !line_end(data[end - 1]) {
             end += 1;
         }
         slices.push(&data[start..end]);
@@ -331,7 +336,7 @@ fn read_blocks(file: &mut impl Read, block_size: usize, mut f: impl FnMut(&[u8],
         let at_end = n < block_size;
         if skipping_long_line {
             // The rest of a line longer than a block: drop it up to its newline.
-            match block.iter().position(|&b| b == b'\n') {
+            match block.iter().position(|&b| line_end(b)) {
                 Some(i) => {
                     block.drain(..=i);
                     skipping_long_line = false;
@@ -340,7 +345,7 @@ fn read_blocks(file: &mut impl Read, block_size: usize, mut f: impl FnMut(&[u8],
             }
         }
         if !at_end {
-            match block.iter().rposition(|&b| b == b'\n') {
+            match block.iter().rposition(|&b| line_end(b)) {
                 Some(i) => {
                     carry.extend_from_slice(&block[i + 1..]);
                     block.truncate(i + 1);
@@ -365,8 +370,8 @@ fn read_blocks(file: &mut impl Read, block_size: usize, mut f: impl FnMut(&[u8],
 pub fn render(report: &Report) -> String {
     let s = &report.stats;
     let mut out = format!(
-        "{}: {} lines, {} decoded, {} without a syslog header, {} not UTF-8, {} oversized\n",
-        report.file, s.lines, s.decoded, s.undecoded, s.invalid_utf8, s.oversized
+        "{}: {} lines, {} decoded, {} without a syslog header, {} not UTF-8, {} oversized, {} NUL bytes\n",
+        report.file, s.lines, s.decoded, s.undecoded, s.invalid_utf8, s.oversized, s.nul
     );
     for r in &report.rules {
         out.push_str(&format!("rule {:>5} level {:>2} {:>8} x  {}\n", r.id, r.level, r.matches, r.description));
@@ -395,6 +400,26 @@ mod tests {
         std::fs::write(&path, format!("{ok}{}\n{ok}", "x".repeat(1000))).unwrap();
         let report = run_blocks(&path, crate::rules::load(None).unwrap(), false, 256, |_, _| {}).unwrap();
         assert_eq!((report.stats.lines, report.stats.oversized, report.stats.decoded), (3, 1, 2));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_run_of_nuls_does_not_swallow_the_next_line() {
+        let dir = std::env::temp_dir().join(format!("hidsd-testrules-nul-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("auth.log");
+        let ok = |n: u32| format!("Nov 28 02:00:00 h sshd[1]: Invalid user a from 192.0.2.{n} port 22\n");
+        let mut text = ok(1).into_bytes();
+        text.extend(std::iter::repeat_n(0u8, 100));
+        text.extend(ok(2).into_bytes());
+        text.extend(std::iter::repeat_n(0u8, 1000)); // longer than the 256-byte blocks below
+        text.extend(ok(3).into_bytes());
+        std::fs::write(&path, text).unwrap();
+        for block in [256, BLOCK] {
+            let report = run_blocks(&path, crate::rules::load(None).unwrap(), false, block, |_, _| {}).unwrap();
+            let invalid = report.rules.iter().find(|r| r.id == 5710).map(|r| r.sources.len());
+            assert_eq!(invalid, Some(3), "block {block}: {report:?}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -105,13 +105,18 @@ impl Follower {
                 return Ok(());
             }
             let mut rest = &buf[..n];
-            while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            // A NUL ends a line too (see `crate::lines`); a run of them ends none.
+            while let Some(i) = memchr::memchr2(b'\n', 0, rest) {
                 let consumed = self.partial.len() + i + 1;
                 if self.partial.len() <= MAX_LINE {
                     self.partial.extend_from_slice(&rest[..i.min(MAX_LINE + 1)]);
                 }
-                if let Some(event) = decode(&self.partial, &origin, year, &self.proof, &mut self.stats) {
-                    f(event);
+                let nul = rest[i] == 0;
+                self.stats.nul += u64::from(nul);
+                if !(nul && self.partial.is_empty()) {
+                    if let Some(event) = decode(&self.partial, &origin, year, &self.proof, &mut self.stats) {
+                        f(event);
+                    }
                 }
                 self.partial.clear();
                 self.position.offset += consumed as u64;
@@ -140,6 +145,26 @@ mod tests {
 
     fn line(n: u32) -> String {
         format!("Nov 28 02:00:{:02} h sshd[1]: message {n}\n", n % 60)
+    }
+
+    #[test]
+    fn a_run_of_nuls_does_not_swallow_the_next_line() {
+        let dir = std::env::temp_dir().join(format!("hidsd-nul-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("auth.log");
+        // An unclean shutdown leaves NULs where the last writes were; the writer then
+        // appends after them, with no newline in between.
+        let mut text = line(1).into_bytes();
+        text.extend(std::iter::repeat_n(0u8, 4096));
+        text.extend(line(2).into_bytes());
+        text.extend_from_slice(b"Nov 28 02:00:03 h sshd[1]: cut off by the cra");
+        text.extend(std::iter::repeat_n(0u8, MAX_LINE * 3));
+        text.extend(line(4).into_bytes());
+        std::fs::write(&path, &text).unwrap();
+        let mut f = Follower::new(path.clone(), None, FileProof::everything());
+        assert_eq!(collect(&mut f), ["message 1", "message 2", "cut off by the cra", "message 4"]);
+        assert_eq!(f.position().offset, text.len() as u64);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
