@@ -7,6 +7,11 @@ use rampart_kernel_logic::rbac::{Level, Policy};
 use rampart_policy::generate::{generate, render, GenerateConfig, LearningLog};
 use rampart_policy::text::{quote, PolicyText};
 
+/// Cases per property: `RAMPART_FUZZ_CASES` when set (for longer runs), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("RAMPART_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 fn lookups(p: &Policy<'_>) {
     let walk = [
         Level { dev: 8, ino: Some(2), parent_ino: Some(1), name: b"x" },
@@ -24,7 +29,7 @@ fn lookups(p: &Policy<'_>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn text_parser_never_panics(text in "(role|subject|/|#|learn|inherits|user|group|-CAP_|\\+CAP_ALL|[a-z/ \"\\n]{0,8}){0,40}") {
@@ -194,7 +199,7 @@ fn policy_piece() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(5000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(5000)))]
 
     #[test]
     fn any_file_name_round_trips_through_generate(name in proptest::collection::vec(name_byte(), 0..100)) {
