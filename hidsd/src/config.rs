@@ -20,6 +20,8 @@ pub struct Config {
     pub journal: bool,
     /// Read the kernel log from `/dev/kmsg` (kernel-written records only).
     pub kmsg: bool,
+    /// Where to start in a log file or the journal without a saved position.
+    pub start_at: StartAt,
     /// rampart's event channel, read when it exists.
     pub rampart_events: PathBuf,
     /// Extra rule files (`*.toml`), overriding built-in rules by id.
@@ -38,6 +40,21 @@ pub struct Config {
     pub fim: Fim,
     /// What proves which program wrote a line (see [`crate::trust`]).
     pub trust: crate::trust::Trust,
+}
+
+/// Where reading starts in a log file or the journal the daemon has no saved position
+/// for (its first start, or a file newly configured).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartAt {
+    /// Read the history but act only on lines no older than the longest rule
+    /// timeframe before now.
+    #[default]
+    Recent,
+    /// Skip the history: start at the end.
+    End,
+    /// Act on the whole history.
+    Beginning,
 }
 
 /// File integrity monitoring settings.
@@ -95,6 +112,7 @@ impl Default for Config {
             log_files: vec![PathBuf::from("/var/log/auth.log")],
             journal: true,
             kmsg: true,
+            start_at: StartAt::Recent,
             rampart_events: PathBuf::from("/sys/kernel/security/rampart/events"),
             rules_dir: PathBuf::from("/etc/rampart/rules.d"),
             state_dir: PathBuf::from("/var/lib/rampart-hidsd"),

@@ -5,7 +5,7 @@
 //! configuration (a bad one is rejected and the old one keeps running); SIGTERM and
 //! SIGINT stop after the input already read is processed and offsets are saved.
 
-use crate::config::{Config, Network};
+use crate::config::{Config, Network, StartAt};
 use crate::event::{Event, SourceKind};
 use crate::response::nft::Nft;
 use crate::rules::{self, engine::Engine};
@@ -121,8 +121,8 @@ fn load_offsets(config: &Config) -> BTreeMap<PathBuf, Position> {
     std::fs::read(offsets_path(config)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
-fn save_offsets(config: &Config, followers: &[Follower]) -> Result<()> {
-    let map: BTreeMap<&PathBuf, Position> = followers.iter().map(|f| (f.path(), f.position())).collect();
+fn save_offsets(config: &Config, followers: &[(Follower, bool)]) -> Result<()> {
+    let map: BTreeMap<&PathBuf, Position> = followers.iter().map(|(f, _)| (f.path(), f.position())).collect();
     std::fs::create_dir_all(&config.state_dir)?;
     let tmp = offsets_path(config).with_extension("tmp");
     std::fs::write(&tmp, serde_json::to_vec_pretty(&map)?)?;
@@ -153,23 +153,72 @@ fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
     std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).ok()
 }
 
-/// Handles one journal line; kernel records read from /dev/kmsg already are skipped.
-fn journal_entry(
-    line: &str,
-    config: &Config,
-    pipeline: &mut Pipeline,
-    copies: Option<&mut kernel_copies::KernelCopies>,
-    cursor: &mut Option<String>,
-) {
-    let Some(entry) = journal::decode(line, &config.trust) else { return };
-    let copy = match (&entry.kernel_record, copies) {
-        (Some((usec, boot)), Some(copies)) => copies.is_copy(*usec, boot),
-        _ => false,
-    };
-    if !copy {
-        pipeline.handle(&entry.event);
+/// The configured files' followers, resuming at `saved` positions; each with whether
+/// it starts without one (its first poll reads history).
+fn followers_of(config: &Config, saved: &BTreeMap<PathBuf, Position>) -> Vec<(Follower, bool)> {
+    config
+        .log_files
+        .iter()
+        .map(|p| {
+            let follower = Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p));
+            match (saved.contains_key(p), config.start_at) {
+                (true, _) => (follower, false),
+                (false, StartAt::End) => (follower.skip_history(), false),
+                (false, _) => (follower, true),
+            }
+        })
+        .collect()
+}
+
+/// At first start with `start_at = "recent"`: lines older than `before` are history.
+struct HistoryFilter {
+    before: Option<i64>,
+    /// History lines skipped.
+    skipped: u64,
+}
+
+impl HistoryFilter {
+    /// Whether `event`, read as history, is too old to act on (and counts it).
+    fn skips(&mut self, event: &Event) -> bool {
+        let old = self.before.is_some_and(|t| event.time < t);
+        self.skipped += u64::from(old);
+        old
     }
-    *cursor = Some(entry.cursor);
+}
+
+/// The journal as the daemon reads it.
+struct JournalReader {
+    cursor: Option<String>,
+    /// The journal's copies of what /dev/kmsg delivers (when it is read).
+    copies: Option<kernel_copies::KernelCopies>,
+    /// Without a cursor at start: the entries before `start_at` allows are history.
+    history: Option<HistoryFilter>,
+    /// This boot's id (journal form) and start time, for kernel records' own times.
+    boot_id: String,
+    boot_time: i64,
+}
+
+impl JournalReader {
+    /// Handles one journal line; kernel records read from /dev/kmsg already are skipped.
+    fn entry(&mut self, line: &str, config: &Config, pipeline: &mut Pipeline) {
+        let Some(mut entry) = journal::decode(line, &config.trust) else { return };
+        if let Some((usec, boot)) = &entry.kernel_record {
+            // journald stamps kernel records when it reads them (at its start, the whole
+            // kernel log): the kernel's own timestamp says when they happened.
+            if *boot == self.boot_id {
+                entry.event.time = self.boot_time.saturating_add((usec / 1_000_000) as i64);
+            }
+        }
+        let copy = match (&entry.kernel_record, self.copies.as_mut()) {
+            (Some((usec, boot)), Some(copies)) => copies.is_copy(*usec, boot),
+            _ => false,
+        };
+        let old = self.history.as_mut().is_some_and(|h| h.skips(&entry.event));
+        if !copy && !old {
+            pipeline.handle(&entry.event);
+        }
+        self.cursor = Some(entry.cursor);
+    }
 }
 
 /// Runs the daemon until SIGTERM/SIGINT (or, with `once`, until the input is read).
@@ -183,11 +232,13 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&stop))?;
 
     let saved = load_offsets(&config);
-    let mut followers: Vec<Follower> = config
-        .log_files
-        .iter()
-        .map(|p| Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p)))
-        .collect();
+    let mut followers = followers_of(&config, &saved);
+    // Unix time before which lines read without a saved position are history, not acted on.
+    let history_before = match config.start_at {
+        StartAt::Recent => Some(crate::logline::now().saturating_sub(pipeline.engine.longest_timeframe() as i64)),
+        StartAt::End | StartAt::Beginning => None,
+    };
+    let mut history = HistoryFilter { before: history_before, skipped: 0 };
     let boot = boot_time();
     let mut kmsg = if config.kmsg && !opts.once { open_nonblocking(Path::new("/dev/kmsg")) } else { None };
     if let Some(k) = kmsg.as_mut() {
@@ -199,10 +250,22 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     let mut kmsg_stats = kmsg::KmsgStats::default();
     let mut rampart_events = open_nonblocking(&config.rampart_events);
     let cursor_path = config.state_dir.join("journal.cursor");
-    let mut journal_cursor = std::fs::read_to_string(&cursor_path).ok();
+    let journal_cursor = std::fs::read_to_string(&cursor_path).ok();
+    let mut journal = JournalReader {
+        cursor: journal_cursor.clone(),
+        copies: kernel_copies.take(),
+        history: journal_cursor.is_none().then_some(HistoryFilter { before: history_before, skipped: 0 }),
+        boot_id: std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default().trim().replace('-', ""),
+        boot_time: boot,
+    };
     let (journal_tx, journal_rx) = std::sync::mpsc::channel();
     let mut journal_child = if config.journal {
-        match journal::spawn(journal_cursor.clone(), opts.once, journal_tx) {
+        let start = match (config.start_at, history_before) {
+            (StartAt::End, _) => journal::Start::End,
+            (StartAt::Recent, Some(t)) => journal::Start::Since(t),
+            (_, _) => journal::Start::Beginning,
+        };
+        match journal::spawn(journal_cursor.clone(), start, opts.once, journal_tx) {
             Ok(child) => Some(child),
             Err(e) => {
                 eprintln!("rampart-hidsd: journal not read: {e}");
@@ -244,14 +307,17 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let year = crate::logline::year_of(crate::logline::now());
-        for f in &mut followers {
+        for (f, first) in &mut followers {
             let mut events = Vec::new();
             if let Err(e) = f.poll(year, &mut |ev| events.push(ev)) {
                 eprintln!("rampart-hidsd: {}: {e}", f.path().display());
             }
             for ev in &events {
-                pipeline.handle(ev);
+                if !(*first && history.skips(ev)) {
+                    pipeline.handle(ev);
+                }
             }
+            *first = false;
         }
         if let Some(k) = kmsg.as_mut() {
             loop {
@@ -269,7 +335,7 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             }
         }
         while let Ok(line) = journal_rx.try_recv() {
-            journal_entry(&line, &config, &mut pipeline, kernel_copies.as_mut(), &mut journal_cursor);
+            journal.entry(&line, &config, &mut pipeline);
         }
         if let Some(m) = fim_monitor.as_mut() {
             for ev in m.poll() {
@@ -299,19 +365,15 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                     config = c;
                     pipeline = p;
                     let saved: BTreeMap<PathBuf, Position> =
-                        followers.iter().map(|f| (f.path().clone(), f.position())).collect();
-                    followers = config
-                        .log_files
-                        .iter()
-                        .map(|p| Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p)))
-                        .collect();
+                        followers.iter().map(|(f, _)| (f.path().clone(), f.position())).collect();
+                    followers = followers_of(&config, &saved);
                 }
                 Err(e) => eprintln!("rampart-hidsd: reload rejected, keeping the running configuration: {e:#}"),
             }
         }
         if last_save.elapsed() > Duration::from_secs(5) {
             save_offsets(&config, &followers)?;
-            save_cursor(&cursor_path, journal_cursor.as_deref())?;
+            save_cursor(&cursor_path, journal.cursor.as_deref())?;
             if let Some(m) = fim_monitor.as_mut() {
                 m.save_if_dirty()?;
             }
@@ -324,20 +386,27 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         let _ = child.wait();
     }
     while let Ok(line) = journal_rx.try_recv() {
-        journal_entry(&line, &config, &mut pipeline, kernel_copies.as_mut(), &mut journal_cursor);
+        journal.entry(&line, &config, &mut pipeline);
     }
-    if let Some(c) = kernel_copies.as_ref().filter(|c| c.skipped > 0) {
+    history.skipped += journal.history.as_ref().map_or(0, |h| h.skipped);
+    if let Some(c) = journal.copies.as_ref().filter(|c| c.skipped > 0) {
         eprintln!("rampart-hidsd: journal: {} kernel records left to /dev/kmsg", c.skipped);
     }
     save_offsets(&config, &followers)?;
-    save_cursor(&cursor_path, journal_cursor.as_deref())?;
+    save_cursor(&cursor_path, journal.cursor.as_deref())?;
     if let Some(m) = fim_monitor.as_mut() {
         m.save_if_dirty()?;
         if m.accepted_in_maintenance > 0 {
             eprintln!("rampart-hidsd: fim: {} changes accepted during maintenance", m.accepted_in_maintenance);
         }
     }
-    for f in &followers {
+    if history.skipped > 0 {
+        eprintln!(
+            "rampart-hidsd: {} lines older than the rules' timeframe read at first start, not acted on",
+            history.skipped
+        );
+    }
+    for (f, _) in &followers {
         let s = &f.stats;
         eprintln!(
             "rampart-hidsd: {}: {} lines, {} undecoded, {} not UTF-8, {} oversized, {} NUL bytes, {} rotations",

@@ -27,7 +27,7 @@ fn huge_and_binary_lines_do_not_grow_memory() {
     drop(f);
     let config = write_config(
         &dir,
-        "log_files = [\"{d}/auth.log\"]\nkmsg = false\nrampart_events = \"{d}/none\"",
+        "log_files = [\"{d}/auth.log\"]\nstart_at = \"beginning\"\nkmsg = false\nrampart_events = \"{d}/none\"",
         "[response]\nenabled = false\n[trust.files]\n\"{d}/auth.log\" = [\"sshd\"]",
     );
 

@@ -2,7 +2,9 @@
 //! as the journal's copy (journald reads /dev/kmsg too). Each kernel message must count
 //! once: six real segfaults (the kernel logs `segfault at`) raise six alerts of rule
 //! 5101 and no crash storm (rule 5104 needs ten). A real journald runs in a private
-//! mount namespace, as in journald.rs. Needs root and systemd-journald.
+//! mount namespace, as in journald.rs (its copy of the kernel log starts with the
+//! whole kernel buffer: `start_at = "end"` keeps earlier tests' segfaults out). Needs
+//! root and systemd-journald.
 
 mod common;
 use common::*;
@@ -46,7 +48,7 @@ fn kernel_messages_count_once_with_kmsg_and_journal() {
     let dir = scratch("kdedup");
     let config = write_config(
         &dir,
-        "journal = true\nlog_files = []\nkmsg = true\nrampart_events = \"{d}/none\"\nmin_level = 1",
+        "journal = true\nlog_files = []\nkmsg = true\nrampart_events = \"{d}/none\"\nmin_level = 1\nstart_at = \"end\"",
         "[response]\nenabled = false",
     );
     let out = Command::new("unshare")

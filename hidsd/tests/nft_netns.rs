@@ -62,7 +62,7 @@ fn brute_force_is_blocked_in_the_kernel_and_expires() {
     std::fs::write(
         &config,
         format!(
-            "log_files = [\"{d}/auth.log\"]\njournal = false\nkmsg = false\nrampart_events = \"{d}/no-events\"\n\
+            "log_files = [\"{d}/auth.log\"]\nstart_at = \"beginning\"\njournal = false\nkmsg = false\nrampart_events = \"{d}/no-events\"\n\
              rules_dir = \"{d}/rules.d\"\nstate_dir = \"{d}/state\"\nalerts_file = \"{d}/alerts.json\"\n\
              learning_log = \"{d}/learning.jsonl\"\n[response]\nblock_seconds = 3\nallowlist = [\"10.9.0.0/16\"]\nnetns = \"{ns}\"\n\
              [trust.files]\n\"{d}/auth.log\" = [\"sshd\"]\n",

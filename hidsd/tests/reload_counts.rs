@@ -12,7 +12,7 @@ fn failure(port: u32) -> String {
 #[test]
 fn a_brute_force_split_across_a_reload_is_detected() {
     let dir = scratch("reloadcounts");
-    let top = "log_files = [\"{d}/auth.log\"]\nkmsg = false\nrampart_events = \"{d}/none\"";
+    let top = "log_files = [\"{d}/auth.log\"]\nstart_at = \"beginning\"\nkmsg = false\nrampart_events = \"{d}/none\"";
     let tables = "[response]\nenabled = false\n[trust.files]\n\"{d}/auth.log\" = [\"sshd\"]";
     let config = write_config(&dir, top, tables);
     std::fs::write(dir.join("auth.log"), (1..=3).map(failure).collect::<String>()).unwrap();

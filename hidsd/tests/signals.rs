@@ -9,7 +9,7 @@ fn reload_rejects_bad_config_and_term_saves_offsets() {
     let dir = scratch("signals");
     let config = write_config(
         &dir,
-        "log_files = [\"{d}/auth.log\"]\nkmsg = false\nrampart_events = \"{d}/none\"",
+        "log_files = [\"{d}/auth.log\"]\nstart_at = \"beginning\"\nkmsg = false\nrampart_events = \"{d}/none\"",
         "[response]\nenabled = false\n[trust.files]\n\"{d}/auth.log\" = [\"sshd\"]",
     );
     std::fs::write(dir.join("auth.log"), "Nov 28 02:00:00 h sshd[1]: Invalid user a from 192.0.2.1 port 22\n").unwrap();

@@ -265,17 +265,21 @@ impl Engine {
         }
     }
 
-    /// Drops windows with nothing newer than the longest timeframe before `now`.
-    fn prune(&mut self, now: i64) {
-        let longest = self
-            .rules
+    /// The longest timeframe of the composite rules (seconds; 0 without any).
+    pub fn longest_timeframe(&self) -> u64 {
+        self.rules
             .iter()
             .filter_map(|r| match r.matcher {
                 Matcher::Composite { timeframe, .. } => Some(timeframe),
                 _ => None,
             })
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    /// Drops windows with nothing newer than the longest timeframe before `now`.
+    fn prune(&mut self, now: i64) {
+        let longest = self.longest_timeframe();
         let horizon = now.saturating_sub(i64::try_from(longest).unwrap_or(i64::MAX));
         for per_key in self.windows.values_mut() {
             per_key.retain(|_, w| w.back().is_some_and(|&t| t > horizon));

@@ -26,6 +26,8 @@ pub struct Follower {
     position: Position,
     partial: Vec<u8>,
     proof: FileProof,
+    /// Start at the end of the file found at the first open (no saved position).
+    skip_history: bool,
     /// Line counters for this file.
     pub stats: LineStats,
     /// Times the file was rotated or truncated under us.
@@ -42,9 +44,17 @@ impl Follower {
             position: saved.unwrap_or_default(),
             partial: Vec::new(),
             proof,
+            skip_history: false,
             stats: LineStats::default(),
             reopened: 0,
         }
+    }
+
+    /// Skips what the file holds when it is first opened (when there is no saved
+    /// position, or it names another file): only lines written later are read.
+    pub fn skip_history(mut self) -> Self {
+        self.skip_history = true;
+        self
     }
 
     /// The path followed.
@@ -65,8 +75,10 @@ impl Follower {
         };
         let meta = file.metadata()?;
         if meta.ino() != self.position.inode || meta.len() < self.position.offset {
-            self.position = Position { inode: meta.ino(), offset: 0 };
+            let offset = if self.skip_history { meta.len() } else { 0 };
+            self.position = Position { inode: meta.ino(), offset };
         }
+        self.skip_history = false;
         file.seek(SeekFrom::Start(self.position.offset))?;
         self.partial.clear();
         self.file = Some(file);

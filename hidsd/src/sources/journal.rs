@@ -76,18 +76,33 @@ pub fn decode(line: &str, trust: &Trust) -> Option<Entry> {
     })
 }
 
-/// Starts `journalctl` (following unless `once`) after `cursor`; a thread sends its
-/// lines (entries for [`decode`]) to `tx` until journalctl ends.
-pub fn spawn(cursor: Option<String>, once: bool, tx: Sender<String>) -> std::io::Result<Child> {
+/// Where journalctl starts without a cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// At the end.
+    End,
+    /// At this Unix time.
+    Since(i64),
+    /// At the oldest entry.
+    Beginning,
+}
+
+/// Starts `journalctl` (following unless `once`) after `cursor`, or at `start`; a
+/// thread sends its lines (entries for [`decode`]) to `tx` until journalctl ends.
+pub fn spawn(cursor: Option<String>, start: Start, once: bool, tx: Sender<String>) -> std::io::Result<Child> {
     let mut cmd = Command::new(PathBuf::from("journalctl"));
     cmd.args(["-o", "json", "--no-pager"]);
-    match cursor {
-        Some(c) if !c.is_empty() => {
+    match (cursor, start) {
+        (Some(c), _) if !c.is_empty() => {
             cmd.arg(format!("--after-cursor={c}"));
         }
-        _ => {
+        (_, Start::End) => {
             cmd.args(["-n", "0"]);
         }
+        (_, Start::Since(t)) => {
+            cmd.arg(format!("--since=@{t}"));
+        }
+        (_, Start::Beginning) => {}
     }
     if !once {
         cmd.arg("-f");
