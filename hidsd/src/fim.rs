@@ -72,8 +72,12 @@ pub enum Change {
     },
 }
 
+/// What is recorded as the hash of a file that is neither regular nor a symlink (a
+/// FIFO, socket or device: never opened, its type is in `mode`).
+pub const SPECIAL: &str = "-";
+
 fn hash_file(path: &Path, buf: &mut [u8]) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = crate::open::regular(path)?;
     let mut hasher = Sha256::new();
     loop {
         let n = file.read(buf)?;
@@ -86,10 +90,13 @@ fn hash_file(path: &Path, buf: &mut [u8]) -> std::io::Result<String> {
 
 fn entry_of(path: &Path, buf: &mut [u8]) -> std::io::Result<Entry> {
     let meta = std::fs::symlink_metadata(path)?;
-    let sha256 = if meta.file_type().is_symlink() {
+    let kind = meta.file_type();
+    let sha256 = if kind.is_symlink() {
         format!("{:x}", Sha256::digest(std::fs::read_link(path)?.as_os_str().as_encoded_bytes()))
-    } else {
+    } else if kind.is_file() {
         hash_file(path, buf)?
+    } else {
+        SPECIAL.to_string()
     };
     Ok(Entry {
         sha256,

@@ -13,6 +13,7 @@ mod fim;
 mod fuzz;
 mod lines;
 mod logline;
+mod open;
 mod response;
 mod rules;
 mod sinks;

@@ -28,6 +28,8 @@ pub struct Follower {
     proof: FileProof,
     /// Start at the end of the file found at the first open (no saved position).
     skip_history: bool,
+    /// The path names something that is not a regular file (reported once).
+    not_regular: bool,
     /// Line counters for this file.
     pub stats: LineStats,
     /// Times the file was rotated or truncated under us.
@@ -45,6 +47,7 @@ impl Follower {
             partial: Vec::new(),
             proof,
             skip_history: false,
+            not_regular: false,
             stats: LineStats::default(),
             reopened: 0,
         }
@@ -68,11 +71,20 @@ impl Follower {
     }
 
     fn open(&mut self) -> std::io::Result<bool> {
-        let mut file = match File::open(&self.path) {
+        // Never a FIFO or device: opening one could block the daemon (crate::open).
+        let mut file = match crate::open::regular(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                if !self.not_regular {
+                    eprintln!("rampart-hidsd: {}: not a regular file, not read", self.path.display());
+                }
+                self.not_regular = true;
+                return Ok(false);
+            }
             Err(e) => return Err(e),
         };
+        self.not_regular = false;
         let meta = file.metadata()?;
         if meta.ino() != self.position.inode || meta.len() < self.position.offset {
             let offset = if self.skip_history { meta.len() } else { 0 };
