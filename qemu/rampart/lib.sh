@@ -67,12 +67,14 @@ expect_output() {
 NS=$RAMPART_FS/ns
 JAIL=/tmp/jail
 
-# make_jail: a minimal chroot with busybox and rampart-probe.
+# make_jail: a minimal chroot with busybox, rampart-probe, rampart-attack and /dev/null.
 make_jail() {
-	[ -x $JAIL/bin/busybox ] && return 0
-	mkdir -p $JAIL/bin $JAIL/tmp $JAIL/mnt $JAIL/new/old || die "mkdir jail failed"
-	cp /bin/busybox /bin/rampart-probe /bin/rampart-attack $JAIL/bin/ || die "copying into the jail failed"
-	for applet in sh cat echo touch chmod sleep; do ln -sf busybox $JAIL/bin/$applet; done
+	if [ ! -x $JAIL/bin/busybox ]; then
+		mkdir -p $JAIL/bin $JAIL/tmp $JAIL/mnt $JAIL/new/old $JAIL/dev || die "mkdir jail failed"
+		cp /bin/busybox /bin/rampart-probe /bin/rampart-attack $JAIL/bin/ || die "copying into the jail failed"
+		for applet in sh cat echo touch chmod sleep; do ln -sf busybox $JAIL/bin/$applet; done
+	fi
+	[ -c $JAIL/dev/null ] || mknod -m 666 $JAIL/dev/null c 1 3 || die "making the jail's /dev/null failed"
 }
 
 # expect_contained ATTACK...: run the rampart-attack command ATTACK in the jail; it

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -308,6 +309,90 @@ static int cmd_nocap_write(const char *path, const char *text, int open_first)
 	return 0;
 }
 
+/* A container runtime's user namespace, kept alive until killed. */
+static int cmd_userns_hold(void)
+{
+	if (unshare(CLONE_NEWUSER))
+		return refused("userns-hold", "unshare(CLONE_NEWUSER)");
+	printf("userns-hold: ready\n");
+	pause();
+	return 0;
+}
+
+/* Joining another program's user namespace, then using its capabilities there. */
+static int cmd_userns_join(pid_t holder)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", holder);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return refused("userns-join", "open");
+	if (setns(fd, CLONE_NEWUSER))
+		return refused("userns-join", "setns(CLONE_NEWUSER)");
+	if (unshare(CLONE_NEWNET))
+		return refused("userns-join", "unshare(CLONE_NEWNET)");
+	printf("userns-join: done\n");
+	return 0;
+}
+
+/*
+ * Ways around an append-only right: truncating opens, ftruncate, punching holes,
+ * clearing O_APPEND then pwrite at 0, renaming over the file, exchanging it.
+ */
+static int cmd_unappend(const char *how, const char *path, const char *other)
+{
+	int fd;
+
+	if (!strcmp(how, "open-trunc")) {
+		if (open(path, O_WRONLY | O_APPEND | O_TRUNC) < 0)
+			return refused(how, "open(O_APPEND|O_TRUNC)");
+	} else if (!strcmp(how, "rename-over")) {
+		if (rename(other, path))
+			return refused(how, "rename");
+	} else if (!strcmp(how, "exchange")) {
+		if (syscall(SYS_renameat2, AT_FDCWD, other, AT_FDCWD, path, 2 /* RENAME_EXCHANGE */))
+			return refused(how, "renameat2(RENAME_EXCHANGE)");
+	} else {
+		fd = open(path, O_WRONLY | O_APPEND);
+		if (fd < 0)
+			return refused(how, "open(O_APPEND)");
+		if (!strcmp(how, "ftruncate")) {
+			if (ftruncate(fd, 0))
+				return refused(how, "ftruncate");
+		} else if (!strcmp(how, "punch")) {
+			if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096))
+				return refused(how, "fallocate(PUNCH_HOLE)");
+		} else if (!strcmp(how, "setfl")) {
+			if (fcntl(fd, F_SETFL, 0))
+				return refused(how, "fcntl(F_SETFL, 0)");
+			if (pwrite(fd, "X", 1, 0) != 1)
+				return refused(how, "pwrite");
+		} else if (!strcmp(how, "append")) {
+			if (write(fd, "appended\n", 9) != 9)
+				return refused(how, "write");
+		} else {
+			return 2;
+		}
+	}
+	printf("%s: done\n", how);
+	return 0;
+}
+
+/* Kernel pseudo-files a confined program needs: a pidfd and a pipe. */
+static int cmd_pseudo_files(void)
+{
+	int p[2];
+
+	if (syscall(SYS_pidfd_open, getpid(), 0) < 0)
+		return refused("pseudo-files", "pidfd_open");
+	if (pipe(p))
+		return refused("pseudo-files", "pipe");
+	printf("pseudo-files: done\n");
+	return 0;
+}
+
 /* Raising priority from inside the chroot. */
 static int cmd_nice(void)
 {
@@ -348,12 +433,23 @@ int main(int argc, char **argv)
 		return cmd_fd_chdir(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "nice"))
 		return cmd_nice();
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "unappend"))
+		return cmd_unappend(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if (argc == 2 && !strcmp(argv[1], "pseudo-files"))
+		return cmd_pseudo_files();
+	if (argc == 2 && !strcmp(argv[1], "userns-hold"))
+		return cmd_userns_hold();
+	if (argc == 3 && !strcmp(argv[1], "userns-join"))
+		return cmd_userns_join(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "nocap-write"))
 		return cmd_nocap_write(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "nocap-write-held"))
 		return cmd_nocap_write(argv[2], argv[3], 1);
 	fprintf(stderr, "usage: rampart-attack pidns|clone-ns|mntns|setns|setns-held JAIL|newmount|"
 			"fsmount-proc|open-tree|create-setuid PATH|mknod-setuid PATH|setcap PATH|"
-			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT\n");
+			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
+			"userns-hold|userns-join PID|\n"
+			"unappend open-trunc|ftruncate|punch|setfl|append PATH|unappend rename-over|exchange PATH OTHER|\n"
+			"pseudo-files\n");
 	return 2;
 }
