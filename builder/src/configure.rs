@@ -321,9 +321,42 @@ fn add_rust_diagnosis(ctx: &Ctx, tree: &Path, obj: &Path, report: &mut StickRepo
     let out = ctx.toolchain.make(tree).arg(format!("O={}", obj.display())).arg("rustavailable").output();
     if let Ok(out) = out {
         let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
-        if let Some(line) = text.lines().find(|l| l.contains("***")) {
-            rust.reasons.push(format!("`make rustavailable`: {}", line.trim_start_matches('*').trim()));
-        }
+        rust.reasons.push(rustavailable_reason(&text));
+    }
+}
+
+/// The reason in `make rustavailable`'s output: its `***` lines that say something,
+/// joined, and the command that fixes a missing tool.
+fn rustavailable_reason(output: &str) -> String {
+    let said: Vec<&str> = output
+        .lines()
+        .filter(|l| l.contains("***"))
+        .map(|l| l.trim().trim_matches('*').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut reason = if said.is_empty() {
+        format!("`make rustavailable` failed without a reason: {}", output.trim())
+    } else {
+        format!("`make rustavailable`: {}", said.join(" "))
+    };
+    if said.iter().any(|l| l.contains("bindgen") || l.contains("Rust compiler") || l.contains("source code")) {
+        reason.push_str(" (run `rampart doctor --install`)");
+    }
+    reason
+}
+
+#[cfg(test)]
+mod rustavailable_tests {
+    use super::rustavailable_reason;
+
+    #[test]
+    fn names_what_is_missing_and_the_fix() {
+        let out = "***\n*** Rust bindings generator 'bindgen' could not be found.\n***\n";
+        let r = rustavailable_reason(out);
+        assert!(r.contains("'bindgen' could not be found"), "{r}");
+        assert!(r.contains("rampart doctor --install"), "{r}");
+        assert!(!rustavailable_reason("make: *** [Makefile:1] Error 2\n").ends_with(": "));
+        assert!(rustavailable_reason("").contains("without a reason"));
     }
 }
 

@@ -100,6 +100,7 @@ impl PatchSeries {
 
 fn patch_command(tree: &Path, patch: &Path, extra: &[&str]) -> Command {
     let mut cmd = Command::new("patch");
-    cmd.args(["-p1", "--batch", "-d"]).arg(tree).arg("-i").arg(patch).args(extra);
+    // No fuzz: a hunk whose context changed is an error naming it, never applied silently.
+    cmd.args(["-p1", "--batch", "--fuzz=0", "-d"]).arg(tree).arg("-i").arg(patch).args(extra);
     cmd
 }

@@ -104,13 +104,21 @@ impl Boot {
     /// Boots, captures the console to `serial_log`, and stops at the timeout or marker.
     pub fn run(&self) -> Result<Outcome> {
         let started = Instant::now();
-        let mut child = self
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("starting qemu-system-x86_64 (is qemu-system-x86 installed? `rampart doctor`)")?;
+        if let Some(dir) = self.serial_log.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        // Created before QEMU starts: nothing can fail between the spawn and the guard.
+        let mut log = std::fs::File::create(&self.serial_log)
+            .with_context(|| format!("creating {}", self.serial_log.display()))?;
+        let mut child = KillOnDrop(
+            self.command()
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .context("starting qemu-system-x86_64 (is qemu-system-x86 installed? `rampart doctor`)")?,
+        );
+        let child = &mut child.0;
         let (tx, rx) = mpsc::channel::<String>();
         for stream in [
             child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
@@ -130,8 +138,6 @@ impl Boot {
             });
         }
         drop(tx);
-        let mut log = std::fs::File::create(&self.serial_log)
-            .with_context(|| format!("creating {}", self.serial_log.display()))?;
         let deadline = started + self.timeout;
         let mut lines = Vec::new();
         let (mut timed_out, mut stopped_at_marker) = (false, false);
@@ -157,9 +163,18 @@ impl Boot {
         if timed_out {
             writeln!(log, "### rampart: guest stopped by the host after {} s", self.timeout.as_secs())?;
         }
-        let _ = child.kill();
-        let _ = child.wait();
         Ok(Outcome { lines, timed_out, stopped_at_marker, seconds: started.elapsed().as_secs_f64() })
+    }
+}
+
+/// A QEMU process that is killed and reaped however `run` returns: on an error as
+/// much as at the end, so no guest is ever left running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

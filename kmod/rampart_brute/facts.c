@@ -4,6 +4,7 @@
  * sleeping: in lsm mode they run from the kernel's crash and exec hook points,
  * in fallback mode from kprobe handlers (preemption disabled).
  */
+#include <linux/auxvec.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -17,14 +18,24 @@
 
 #include "shim.h"
 
-/* Whether executing @file changes credentials: setuid, or setgid and group-executable, on a suid mount. */
-bool brute_file_setid(struct file *file)
+/*
+ * Whether the exec that started current's program raised privilege: the
+ * AT_SECURE the kernel put in its auxiliary vector (setuid, setgid or file
+ * capabilities, as the kernel itself judged them). Only current changes its
+ * own mm, and saved_auxv is written once at exec.
+ */
+static bool current_secureexec(void)
 {
-	umode_t mode = file_inode(file)->i_mode;
+	const unsigned long *auxv;
+	size_t i;
 
-	if (file->f_path.mnt->mnt_flags & MNT_NOSUID)
+	if (!current->mm)
 		return false;
-	return (mode & S_ISUID) || (mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+	auxv = current->mm->saved_auxv;
+	for (i = 0; i + 1 < AT_VECTOR_SIZE && auxv[i] != AT_NULL; i += 2)
+		if (auxv[i] == AT_SECURE)
+			return auxv[i + 1] != 0;
+	return false;
 }
 
 /*
@@ -73,11 +84,11 @@ void brute_crash_facts(struct brute_crash_facts *f, int sig, const kernel_siginf
 	/* abort()/raise(): the dying process signalled itself. */
 	f->from_self = info && info->si_code <= 0 && info->si_pid == task_tgid_vnr(current);
 	f->uid = from_kuid_munged(&init_user_ns, current_uid());
+	f->setid_exe = current_secureexec();
 
 	exe_file = current_exe();
 	if (!exe_file)
 		return;
-	f->setid_exe = brute_file_setid(exe_file);
 
 	rcu_read_lock();
 	exe = file_inode(exe_file);

@@ -58,10 +58,12 @@ static void brute_crash(int sig, const kernel_siginfo_t *info)
 		return;
 	scnprintf(object, sizeof(object), "signal %d code %d", sig, f.code);
 	brute_report(current, RAMPART_NOTICE, object, "crash observed");
-	if (out & (BRUTE_THROTTLE_NEW | BRUTE_THROTTLE_FULL)) {
+	if (out & (BRUTE_THROTTLE_NEW | BRUTE_THROTTLE_FULL | BRUTE_THROTTLE_QUOTA)) {
 		scnprintf(object, sizeof(object), "pid %d", f.parent_tgid);
 		brute_report(current, RAMPART_NOTICE, object,
-			     out & BRUTE_THROTTLE_NEW ? "throttle started" : "throttle table full");
+			     out & BRUTE_THROTTLE_NEW ? "throttle started" :
+			     out & BRUTE_THROTTLE_FULL ? "throttle table full" :
+			     "throttle quota of the uid reached");
 	}
 	if (out & (BRUTE_BAN_NEW | BRUTE_BAN_FULL)) {
 		scnprintf(object, sizeof(object), "uid %u", f.uid);
@@ -99,11 +101,16 @@ static u32 brute_fork_delay(u64 clone_flags)
 	return audit ? 0 : ms;
 }
 
+/*
+ * An exec that raises privilege (setuid, setgid or file capabilities: the
+ * kernel's bprm->secureexec, which the capability module has just computed)
+ * by a uid banned after a crash.
+ */
 static int brute_exec(struct linux_binprm *bprm)
 {
 	u8 verdict;
 
-	if (!bprm->file || !brute_file_setid(bprm->file))
+	if (!bprm->secureexec)
 		return 0;
 	verdict = rampart_brute_on_setid_exec(from_kuid_munged(&init_user_ns, current_uid()));
 	if (verdict == BRUTE_IGNORE)
@@ -130,12 +137,17 @@ static int brute_task_fork(u64 clone_flags)
 	return 0;
 }
 
+static int brute_bprm_creds_from_file(struct linux_binprm *bprm, const struct file *file)
+{
+	return brute_exec(bprm);
+}
+
 static struct rampart_hook_ops brute_hook_ops = {
 	.abi = RAMPART_HOOKS_ABI,
 	.name = "rampart_brute",
 	.task_crash = brute_task_crash,
 	.task_fork = brute_task_fork,
-	.bprm_check = brute_exec,
+	.bprm_creds_from_file = brute_bprm_creds_from_file,
 };
 
 /* fallback mode */
@@ -168,17 +180,28 @@ static int clone_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * security_bprm_creds_from_file(): secureexec is known only once it returns (the
+ * capability module computes it inside), so the entry keeps the bprm and the
+ * return handler decides. The function only computes the new credentials into
+ * the bprm, which exec discards when it fails.
+ */
 static int exec_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	int err = brute_exec((struct linux_binprm *)ARG(regs, 0));
-
-	*(int *)ri->data = err;
-	return err ? 0 : 1; /* non-zero: allowed, skip the return handler */
+	*(struct linux_binprm **)ri->data = (struct linux_binprm *)ARG(regs, 0);
+	return 0;
 }
 
 static int exec_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	regs_set_return_value(regs, *(int *)ri->data);
+	struct linux_binprm *bprm = *(struct linux_binprm **)ri->data;
+	int err;
+
+	if (!bprm || regs_return_value(regs))
+		return 0;
+	err = brute_exec(bprm);
+	if (err)
+		regs_set_return_value(regs, err);
 	return 0;
 }
 
@@ -193,10 +216,10 @@ static struct kprobe clone_probe = {
 };
 
 static struct kretprobe exec_probe = {
-	.kp.symbol_name = "security_bprm_check",
+	.kp.symbol_name = "security_bprm_creds_from_file",
 	.entry_handler = exec_entry,
 	.handler = exec_return,
-	.data_size = sizeof(int),
+	.data_size = sizeof(struct linux_binprm *),
 	.maxactive = 64,
 };
 
@@ -230,7 +253,7 @@ int rampart_brute_attach(void)
 		return 0;
 	}
 	if (err != -ENOENT)
-		pr_warn("hook layer refused registration (%d), using kprobes\n", err);
+		return err;
 
 	missing[0] = '\0';
 	coredump_attached = !register_kprobe(&coredump_probe);
@@ -244,7 +267,7 @@ int rampart_brute_attach(void)
 		note_missing("kernel_clone");
 	exec_attached = !register_kretprobe(&exec_probe);
 	if (!exec_attached)
-		note_missing("security_bprm_check");
+		note_missing("security_bprm_creds_from_file");
 	if (missing[0])
 		pr_warn("fallback without:%s\n", missing);
 	hook_mode = BRUTE_HOOKS_FALLBACK;

@@ -91,9 +91,10 @@ enum Stat {
     BansExpired,
     ThrottlesExpired,
     BansLifted,
+    ThrottleQuotaReached,
 }
 
-const STAT_NAMES: [&str; 14] = [
+const STAT_NAMES: [&str; 15] = [
     "copies_killed",
     "delays_lost",
     "crashes",
@@ -108,6 +109,7 @@ const STAT_NAMES: [&str; 14] = [
     "bans_expired",
     "throttles_expired",
     "bans_lifted",
+    "throttle_quota_reached",
 ];
 
 #[pin_data]
@@ -116,7 +118,7 @@ struct State {
     locked: AtomicBool,
     #[pin]
     brute: SpinLock<Brute>,
-    stats: [AtomicU64; 14],
+    stats: [AtomicU64; STAT_NAMES.len()],
 }
 
 impl State {
@@ -160,6 +162,7 @@ const OUT_BAN_NEW: u32 = 0x08;
 const OUT_BAN_RENEWED: u32 = 0x10;
 const OUT_BAN_FULL: u32 = 0x20;
 const OUT_KILL_COPIES: u32 = 0x40;
+const OUT_THROTTLE_QUOTA: u32 = 0x80;
 
 /// Records a task dying of a core-dumping signal; returns the outcome bits of `shim.h`
 /// (called from `hooks.c`; does not sleep).
@@ -191,6 +194,10 @@ pub extern "C" fn rampart_brute_on_crash(raw: *const RawCrashFacts) -> u32 {
             bits |= OUT_THROTTLE_FULL;
             state.count(Stat::ThrottleTableFull, 1);
         }
+        Some(Insert::OverQuota) => {
+            bits |= OUT_THROTTLE_QUOTA;
+            state.count(Stat::ThrottleQuotaReached, 1);
+        }
         Some(Insert::Renewed) | None => {}
     }
     match outcome.ban {
@@ -199,7 +206,7 @@ pub extern "C" fn rampart_brute_on_crash(raw: *const RawCrashFacts) -> u32 {
             state.count(Stat::BansStarted, 1);
         }
         Some(Insert::Renewed) => bits |= OUT_BAN_RENEWED,
-        Some(Insert::Full) => {
+        Some(Insert::Full) | Some(Insert::OverQuota) => {
             bits |= OUT_BAN_FULL;
             state.count(Stat::BanTableFull, 1);
         }
@@ -395,7 +402,7 @@ pub extern "C" fn rampart_brute_show(setting: i32, buf: *mut core::ffi::c_char, 
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    // SAFETY: rampart_core passes a zeroed (kzalloc) kernel buffer of `cap` bytes it owns.
     let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let now = now_ms();
     let _ =
@@ -444,7 +451,7 @@ impl kernel::Module for RampartBrute {
                 mode: AtomicU8::new(mode as u8),
                 locked: AtomicBool::new(false),
                 brute <- kernel::new_spinlock!(Brute::default(), "rampart_brute_state"),
-                stats: [const { AtomicU64::new(0) }; 14],
+                stats: [const { AtomicU64::new(0) }; STAT_NAMES.len()],
             }),
             GFP_KERNEL,
         )?;

@@ -30,6 +30,7 @@ struct brute_crash_facts {
 #define BRUTE_BAN_RENEWED	0x10
 #define BRUTE_BAN_FULL		0x20
 #define BRUTE_KILL_COPIES	0x40
+#define BRUTE_THROTTLE_QUOTA	0x80
 
 /* Verdicts of rampart_brute_on_setid_exec(), as Verdict::code() in mode.rs. */
 #define BRUTE_IGNORE 0
@@ -88,7 +89,6 @@ size_t rampart_brute_show(int setting, char *buf, size_t cap);
 
 /* C, between C files. */
 /* facts.c: what the crash and exec rules need; none sleeps. */
-bool brute_file_setid(struct file *file);
 void brute_crash_facts(struct brute_crash_facts *f, int sig, const kernel_siginfo_t *info);
 /* Sends SIGKILL to uid's other processes running current's executable; returns how many. */
 unsigned int brute_kill_copies(u32 uid);

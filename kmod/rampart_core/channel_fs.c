@@ -54,7 +54,8 @@ static ssize_t events_read(struct file *file, char __user *buf, size_t count,
 
 	if (count < RAMPART_RECORD_MAX)
 		return -EINVAL;
-	kbuf = kvmalloc(cap, GFP_KERNEL);
+	/* Zeroed: the Rust side makes a slice of it, which must be initialised memory. */
+	kbuf = kvzalloc(cap, GFP_KERNEL);
 	if (!kbuf)
 		return -ENOMEM;
 	for (;;) {

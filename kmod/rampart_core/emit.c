@@ -16,6 +16,10 @@
 #include <rampart/core.h>
 #include "shim.h"
 
+/* printk's escaping of a counted string: specials, whitespace controls, other controls in hex. */
+#define ESCAPED "%*pEchps"
+#define ESCAPED_ARG(str) (int)strlen(str), (str)
+
 /* At most 10 log lines per 5 seconds; the rest are counted and reported. */
 static DEFINE_RATELIMIT_STATE(rampart_log_limit, 5 * HZ, 10);
 
@@ -33,10 +37,18 @@ static void rampart_log_decision(const struct rampart_subject *s, const char *ve
 	rcu_read_unlock();
 	rampart_subject_fill(&parent, p);
 	put_task_struct(p);
-	pr_warn("rampart: %s %s (%s) by %s[%s:%d] uid/euid:%u/%u gid/egid:%u/%u, parent %s[%s:%d] uid/euid:%u/%u gid/egid:%u/%u\n",
-		verb, object, reason, s->exe, s->comm, s->pid, s->uid, s->euid,
-		s->gid, s->egid, parent.exe, parent.comm, parent.pid, parent.uid,
-		parent.euid, parent.gid, parent.egid);
+	/*
+	 * Paths and names are chosen by whoever made the file or ran the
+	 * program: printed escaped (\\ \" \n \t \e, other control bytes as
+	 * \xNN), so none can end the line and forge another, or reach the
+	 * console as a terminal control sequence. The JSON channel escapes them too.
+	 */
+	pr_warn("rampart: %s " ESCAPED " (%s) by " ESCAPED "[" ESCAPED ":%d] uid/euid:%u/%u gid/egid:%u/%u, parent " ESCAPED "[" ESCAPED ":%d] uid/euid:%u/%u gid/egid:%u/%u\n",
+		verb, ESCAPED_ARG(object), reason, ESCAPED_ARG(s->exe),
+		(int)strnlen(s->comm, sizeof(s->comm)), s->comm, s->pid, s->uid, s->euid,
+		s->gid, s->egid, ESCAPED_ARG(parent.exe),
+		(int)strnlen(parent.comm, sizeof(parent.comm)), parent.comm, parent.pid,
+		parent.uid, parent.euid, parent.gid, parent.egid);
 }
 
 void rampart_event_emit(const struct rampart_subject *s, const char *module,

@@ -22,7 +22,14 @@ int rampart_hooks_attach(struct rampart_hook_ops *ops)
 		return -ENOENT;
 	err = attach(ops);
 	symbol_put(rampart_register_hooks);
-	return err;
+	/*
+	 * A kernel whose hook layer refuses the module (another ABI) must not
+	 * get weaker enforcement through kretprobes: the module fails to load.
+	 */
+	if (err)
+		pr_err("%s: the kernel's hook layer refused registration (%d): build the module against this kernel\n",
+		       ops->name, err);
+	return err == -ENOENT ? -EINVAL : err;
 }
 EXPORT_SYMBOL_GPL(rampart_hooks_attach);
 

@@ -204,7 +204,8 @@ pub extern "C" fn rampart_core_take(buf: *mut u8, cap: usize) -> usize {
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: `channel_fs.c` passes a kernel buffer it allocated with `cap` bytes.
+    // SAFETY: `channel_fs.c` passes a kernel buffer of `cap` bytes it allocated zeroed
+    // (kvzalloc), so the slice covers initialised memory, and nothing else uses it.
     let out = unsafe { core::slice::from_raw_parts_mut(buf, cap) };
     with_channel(|ring| ring.take(out)).unwrap_or(0)
 }

@@ -5,13 +5,20 @@
  * /sys/kernel/security/rampart/. Each registration carries its own
  * file_operations whose owner is the registering module, so an open settings
  * file pins that module and callbacks never outlive it.
+ *
+ * Changing a setting takes CAP_MAC_ADMIN twice: in whoever opened the file for
+ * writing and in whoever writes (uid 0 without capabilities, such as a service
+ * with every capability dropped, changes nothing). Writes are serialised, so a
+ * write that the lock check let through has finished before a lock takes hold.
  */
 #define pr_fmt(fmt) "rampart: " fmt
 
+#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -22,6 +29,9 @@
 /* Longest accepted write, and largest shown text. */
 #define SETTING_WRITE_MAX 4096
 #define SETTING_SHOW_MAX 4096
+
+/* One write at a time, across every module: the lock check and the store are one step. */
+static DEFINE_MUTEX(settings_write_lock);
 
 /* Each file's i_private points at its struct rampart_setting; the inode's
  * parent directory's i_private at the struct rampart_settings. */
@@ -47,6 +57,13 @@ static ssize_t setting_read(struct file *file, char __user *buf, size_t count, l
 	return ret;
 }
 
+static int setting_open(struct inode *inode, struct file *file)
+{
+	if ((file->f_mode & FMODE_WRITE) && !capable(CAP_MAC_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 static ssize_t setting_write(struct file *file, const char __user *buf, size_t count, loff_t *ppos)
 {
 	const struct rampart_setting *setting = file_inode(file)->i_private;
@@ -56,12 +73,16 @@ static ssize_t setting_write(struct file *file, const char __user *buf, size_t c
 
 	if (!(setting->mode & 0222))
 		return -EPERM;
+	if (!file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN) || !capable(CAP_MAC_ADMIN))
+		return -EPERM;
 	if (*ppos != 0 || count > SETTING_WRITE_MAX)
 		return -EINVAL;
 	text = memdup_user(buf, count);
 	if (IS_ERR(text))
 		return PTR_ERR(text);
+	mutex_lock(&settings_write_lock);
 	ret = s->store(setting->id, text, count);
+	mutex_unlock(&settings_write_lock);
 	kfree(text);
 	if (ret < 0)
 		return ret;
@@ -78,10 +99,14 @@ int rampart_settings_register(struct rampart_settings *s)
 	size_t i;
 	int err;
 
-	if (s->count > RAMPART_SETTINGS_MAX || !s->show || !s->store)
+	if (s->count > RAMPART_SETTINGS_MAX || !s->show || !s->store) {
+		pr_err("%s: %zu settings files (at most %d) or no show/store callback\n", s->dir,
+		       s->count, RAMPART_SETTINGS_MAX);
 		return -EINVAL;
+	}
 	s->fops = (struct file_operations){
 		.owner = s->owner,
+		.open = setting_open,
 		.read = setting_read,
 		.write = setting_write,
 		.llseek = default_llseek,

@@ -61,6 +61,7 @@ void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 	rcu_read_unlock();
 	s->pid = task_tgid_nr(task);
 	s->exe = "";
+	memset(&s->exe_id, 0, sizeof(s->exe_id));
 	if (!subject_lock(task)) {
 		strscpy(s->comm, "?", sizeof(s->comm));
 		s->exe = "(busy)";
@@ -80,6 +81,7 @@ void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 	mmput_async(mm);
 	if (!exe)
 		return;
+	rampart_file_id_of(&s->exe_id, file_inode(exe));
 	path = d_path(&exe->f_path, s->exe_buf, sizeof(s->exe_buf));
 	s->exe = IS_ERR(path) ? "(path too long)" : path;
 	fput(exe);

@@ -38,7 +38,7 @@ static int devmem_check(u8 target)
 	u8 verdict;
 
 	rampart_subject_fill(&s, current);
-	verdict = rampart_devmem_decide(target, s.exe, strlen(s.exe));
+	verdict = rampart_devmem_decide(target, &s.exe_id);
 	switch (verdict) {
 	case DEVMEM_IGNORE:
 		return 0;
@@ -150,7 +150,7 @@ int rampart_devmem_attach(void)
 			return 0;
 		}
 		if (err != -ENOENT)
-			pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+			return err;
 	}
 
 	err = register_kretprobes(devmem_probes, ARRAY_SIZE(devmem_probes));

@@ -32,7 +32,10 @@ mod text;
 #[path = "../shared/lifecycle.rs"]
 mod lifecycle;
 
-use allowlist::{Allowlist, AllowlistError};
+#[path = "../shared/allowlist_store.rs"]
+mod allowlist_store;
+
+use allowlist::{Allowlist, FileId};
 use devmem::{Target, Verdict};
 use mode::Mode;
 use text::Text;
@@ -104,18 +107,20 @@ pub extern "C" fn rampart_devmem_target(major: u32, minor: u32) -> u8 {
     Target::from_chrdev(major, minor).map_or(0, target_code)
 }
 
-/// Decides one access (called from `hooks.c` in hook context: does not sleep).
+/// Decides one access by the program whose executable is `exe` (called from
+/// `hooks.c` in hook context: does not sleep).
 #[no_mangle]
-pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const core::ffi::c_char, exe_len: usize) -> u8 {
+pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const FileId) -> u8 {
     let (Some(state), Some(_)) = (state(), target_from_code(target)) else { return 0 };
     let exe = if exe.is_null() {
-        &[][..]
+        FileId::default()
     } else {
-        // SAFETY: `hooks.c` passes the subject's NUL-terminated path and its strlen.
-        unsafe { core::slice::from_raw_parts(exe.cast::<u8>(), exe_len) }
+        // SAFETY: `hooks.c` passes the subject's `exe_id`, a struct rampart_file_id
+        // that rampart_subject_fill() initialised (FileId mirrors its layout).
+        unsafe { *exe }
     };
     let mode = Mode::from_raw(state.mode.load(Ordering::Relaxed));
-    let verdict = devmem::decide(mode, &state.allow.lock(), exe);
+    let verdict = devmem::decide(mode, &state.allow.lock(), &exe);
     let counter = match verdict {
         Verdict::Ignore => return verdict.code(),
         Verdict::Allowlisted => &state.allowlisted,
@@ -165,16 +170,14 @@ pub extern "C" fn rampart_devmem_store(setting: i32, buf: *const core::ffi::c_ch
     };
     match setting {
         SETTING_MODE => lifecycle::store_mode(&state.mode, text),
-        SETTING_ALLOW => match Allowlist::parse(text) {
+        SETTING_ALLOW => match allowlist_store::parse(text) {
             Ok(list) => {
                 let count = list.len();
                 *state.allow.lock() = list;
                 pr_info!("allowlist set ({} entries)\n", count);
                 0
             }
-            Err(AllowlistError::TooMany) => E2BIG.to_errno(),
-            Err(AllowlistError::TooLong) => Error::from_errno(-(kernel::bindings::ENAMETOOLONG as i32)).to_errno(),
-            Err(AllowlistError::NotAbsolute) => EINVAL.to_errno(),
+            Err(errno) => errno,
         },
         SETTING_LOCK => lifecycle::store_lock(&state.locked, text),
         _ => EPERM.to_errno(),
@@ -188,7 +191,7 @@ pub extern "C" fn rampart_devmem_show(setting: i32, buf: *mut core::ffi::c_char,
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    // SAFETY: rampart_core passes a zeroed (kzalloc) kernel buffer of `cap` bytes it owns.
     let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let _ = match setting {
         SETTING_MODE => writeln!(out, "{}", Mode::from_raw(state.mode.load(Ordering::Relaxed)).name()),

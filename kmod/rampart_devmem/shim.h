@@ -5,6 +5,8 @@
 
 #include <linux/types.h>
 
+struct rampart_file_id;
+
 /* Targets, as numbered by devmem_target_code() in rampart_devmem_rs.rs. */
 #define DEVMEM_TARGET_NONE 0
 #define DEVMEM_TARGET_IOPORT 4
@@ -30,7 +32,7 @@ void rampart_devmem_fs_exit(void);
 
 /* Rust, called from C. */
 u8 rampart_devmem_target(u32 major, u32 minor);
-u8 rampart_devmem_decide(u8 target, const char *exe, size_t exe_len);
+u8 rampart_devmem_decide(u8 target, const struct rampart_file_id *exe);
 const char *rampart_devmem_object(u8 target);
 const char *rampart_devmem_reason(u8 target);
 /* Settings: a store returns 0, 1 when it locked, or a negative errno; a show the bytes written. */

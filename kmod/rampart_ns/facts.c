@@ -3,11 +3,23 @@
  * Facts the namespace and chroot rules need, gathered without sleeping (they
  * run in LSM hooks, some under rcu_read_lock, and in kprobe handlers).
  *
- * A task is "chrooted" when its root differs from the root of the init process
- * of its pid namespace (the namespace's child reaper): inside a container that
- * is the container's init, on the host it is pid 1.
+ * A task is "chrooted" as the kernel's current_chrooted() judges it: when its
+ * root is not the root of its mount namespace (the namespace's root mount, or a
+ * mount stacked straight on it, as after switch_root or pivot_root). A task
+ * that made itself pid 1 of a new pid namespace is still chrooted; a task that
+ * only took a new mount namespace is not. When the root cannot be read the
+ * task counts as chrooted: the rules fail closed.
+ *
+ * The walk reads the mount tree without the mount lock (which modules cannot
+ * take) and without references: it runs under rcu_read_lock(), and mounts and
+ * dentries are freed only after an RCU grace period, so every pointer it
+ * follows stays valid memory. A concurrent move of a mount can make one answer
+ * stale, never unsafe; a chrooted task cannot move mounts (chroot_mount).
  */
+#include <linux/dcache.h>
 #include <linux/fs_struct.h>
+#include <linux/mount.h>
+#include <linux/nsproxy.h>
 #include <linux/path.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -15,7 +27,11 @@
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
 
+#include "fs/mount.h"	/* struct mount, struct mnt_namespace: the kernel's private view */
 #include "shim.h"
+
+/* Deeper mount stacks than this under a task's root count as chrooted. */
+#define NS_MOUNT_STACK_MAX 16
 
 /*
  * Copies @task's root (no references taken: the result is only compared, never
@@ -56,23 +72,51 @@ static bool root_of(struct task_struct *task, struct task_struct *held, struct p
 	return false;
 }
 
-bool ns_task_chrooted(struct task_struct *task, struct task_struct *held)
+/*
+ * Whether @root is its mount namespace's root: the root of @ns's root mount or
+ * of a mount stacked on it, each at the root of the one below. (Whether another
+ * mount covers @root is not asked: d_mountpoint() answers for every namespace
+ * at once, and kdevtmpfs mounts over rootfs's root in a namespace of its own.)
+ * Caller holds rcu_read_lock().
+ */
+static bool is_namespace_root(const struct path *root, const struct mnt_namespace *ns)
 {
-	struct task_struct *reaper;
-	struct path mine, init_root;
-	bool chrooted = false;
+	const struct mount *m = real_mount(root->mnt);
+	int depth;
 
-	rcu_read_lock();
-	reaper = task_active_pid_ns(task)->child_reaper;
-	if (!reaper || same_thread_group(reaper, task)) {
-		rcu_read_unlock();
+	if (root->dentry != root->mnt->mnt_root)
 		return false;
+	for (depth = 0; depth < NS_MOUNT_STACK_MAX; depth++) {
+		const struct mount *parent;
+
+		if (m == ns->root)
+			return true;
+		parent = READ_ONCE(m->mnt_parent);
+		if (parent == m || READ_ONCE(m->mnt_mountpoint) != parent->mnt.mnt_root)
+			return false;
+		m = parent;
 	}
-	get_task_struct(reaper);
+	return false;
+}
+
+bool ns_current_chrooted(void)
+{
+	struct mnt_namespace *ns;
+	struct path root;
+	bool chrooted = true;
+
+	/* Only current changes its own nsproxy, and it holds it while running. */
+	if (!current->nsproxy)
+		return true;
+	ns = current->nsproxy->mnt_ns;
+	/*
+	 * Read the root inside the RCU section: a thread sharing current's fs
+	 * may chroot and drop the last reference to the old root at any time.
+	 */
+	rcu_read_lock();
+	if (ns && ns->root && root_of(current, NULL, &root))
+		chrooted = !is_namespace_root(&root, ns);
 	rcu_read_unlock();
-	if (root_of(task, held, &mine) && root_of(reaper, held, &init_root))
-		chrooted = !path_equal(&mine, &init_root);
-	put_task_struct(reaper);
 	return chrooted;
 }
 

@@ -2,14 +2,22 @@
 /*
  * rampart_ns hook attachment. With rampart's hook layer (mode "lsm") the
  * handlers below register for userns_create, path_chroot, sb_mount,
- * sb_pivotroot, path_mknod, path_chmod, task_kill, ptrace_access_check and the
- * fchdir hook point. Without it (mode "fallback") the same handlers run from
- * kretprobes on the kernel's security_*() functions, and a denial replaces the
- * function's return value; fchdir has no such function, so escapes through
- * directory descriptors are only stopped in lsm mode (docs/hook-modes.md).
+ * sb_kern_mount, sb_remount, move_mount, sb_pivotroot, path_mknod, path_chmod,
+ * inode_setxattr, task_kill, task_setnice, ptrace_access_check and the
+ * fchdir, chdir, unshare, setns, file_setown and task_fork hook points.
  *
- * Handlers do not sleep: task_kill runs under rcu_read_lock, and kretprobe
- * handlers with preemption disabled.
+ * Without it (mode "fallback") the same handlers run from kretprobes. On the
+ * kernel's security_*() functions, which only decide, a denial replaces the
+ * return value. Functions that act are never left to act and then overruled:
+ * for ksys_unshare(), copy_namespaces() and f_setown() the entry handler turns
+ * a denied call's arguments into ones the function rejects before doing
+ * anything (an invalid flag, INT_MIN), and the return handler reports EPERM;
+ * mntns_install(), pidns_install() and userns_install() only change the copy
+ * that setns() throws away on error. chdir, fchdir and F_SETOWN_EX have no such function, so those
+ * are stopped in lsm mode only (docs/hook-modes.md).
+ *
+ * Handlers do not sleep: task_kill and file_setown run under rcu_read_lock,
+ * and kretprobe handlers with preemption disabled.
  */
 #define pr_fmt(fmt) "rampart_ns: " fmt
 
@@ -18,7 +26,10 @@
 #include <linux/fs.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/pid.h>
 #include <linux/ptrace.h>
+#include <linux/sched/signal.h>
+#include <linux/xattr.h>
 #include <linux/sched.h>
 #include <linux/stat.h>
 #include <linux/string.h>
@@ -60,21 +71,21 @@ static int ns_chroot_rule(enum ns_protection p, bool violates, const char *objec
 {
 	if (!violates)
 		return 0;
-	return ns_report(p, rampart_ns_decide_chroot(p, ns_task_chrooted(current, NULL), true), object);
+	return ns_report(p, rampart_ns_decide_chroot(p, ns_current_chrooted(), true), object);
 }
 
 static int ns_target_rule(enum ns_protection p, struct task_struct *target, bool target_locked)
 {
 	char object[32];
 
-	if (!ns_task_chrooted(current, target_locked ? target : NULL) ||
-	    ns_same_root(target, target_locked))
+	if (!ns_current_chrooted() || ns_same_root(target, target_locked))
 		return 0;
 	scnprintf(object, sizeof(object), "pid %d", task_tgid_nr(target));
 	return ns_report(p, rampart_ns_decide_chroot(p, true, true), object);
 }
 
-static int ns_userns_create(const struct cred *cred)
+/* A user namespace created (@object "user namespace") or joined with setns(). */
+static int ns_userns_rule(const struct cred *cred, const char *object)
 {
 	struct rampart_subject s;
 	bool privileged = cred->user_ns == &init_user_ns &&
@@ -85,9 +96,14 @@ static int ns_userns_create(const struct cred *cred)
 	if (privileged)
 		return 0;
 	rampart_subject_fill(&s, current);
-	verdict = rampart_ns_decide_userns(s.exe, strlen(s.exe),
-					   from_kuid_munged(&init_user_ns, cred->uid), privileged);
-	return ns_report(NS_USERNS, verdict, "user namespace");
+	verdict = rampart_ns_decide_userns(&s.exe_id, from_kuid_munged(&init_user_ns, cred->uid),
+					   privileged);
+	return ns_report(NS_USERNS, verdict, object);
+}
+
+static int ns_userns_create(const struct cred *cred)
+{
+	return ns_userns_rule(cred, "user namespace");
 }
 
 static int ns_path_chroot(const struct path *path)
@@ -101,28 +117,124 @@ static int ns_sb_mount(const char *dev_name, const struct path *path, const char
 	return ns_chroot_rule(NS_CHROOT_MOUNT, true, "mount");
 }
 
+static int ns_sb_kern_mount(const struct super_block *sb)
+{
+	return ns_chroot_rule(NS_CHROOT_MOUNT, true, "new mount");
+}
+
+static int ns_sb_remount(struct super_block *sb, void *mnt_opts)
+{
+	return ns_chroot_rule(NS_CHROOT_MOUNT, true, "remount");
+}
+
+static int ns_move_mount(const struct path *from_path, const struct path *to_path)
+{
+	return ns_chroot_rule(NS_CHROOT_MOUNT, true, "move_mount");
+}
+
 static int ns_sb_pivotroot(const struct path *old_path, const struct path *new_path)
 {
 	return ns_chroot_rule(NS_CHROOT_PIVOT, true, "pivot_root");
 }
 
+/* A mode that runs with its owner's or group's ids (setgid without group x is locking). */
+static bool ns_setid_mode(umode_t mode)
+{
+	return (mode & S_ISUID) || (mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+}
+
+/*
+ * mknod(2), and open(O_CREAT) too: may_o_create() asks path_mknod with the
+ * mode after umask, so a file created setuid is judged here as chmod would be.
+ */
 static int ns_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
 			 unsigned int dev)
 {
-	return ns_chroot_rule(NS_CHROOT_MKNOD, S_ISCHR(mode) || S_ISBLK(mode), "device node");
+	int err = ns_chroot_rule(NS_CHROOT_MKNOD, S_ISCHR(mode) || S_ISBLK(mode), "device node");
+
+	if (err || S_ISDIR(mode))
+		return err;
+	return ns_chroot_rule(NS_CHROOT_CHMOD, ns_setid_mode(mode), "setuid/setgid mode");
 }
 
 static int ns_path_chmod(const struct path *path, umode_t mode)
 {
-	bool setid = (mode & S_ISUID) || (mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
-
-	return ns_chroot_rule(NS_CHROOT_CHMOD, setid, "setuid/setgid mode");
+	return ns_chroot_rule(NS_CHROOT_CHMOD, ns_setid_mode(mode), "setuid/setgid mode");
 }
 
+static int ns_inode_setxattr(struct mnt_idmap *idmap, struct dentry *dentry, const char *name,
+			     const void *value, size_t size, int flags)
+{
+	return ns_chroot_rule(NS_CHROOT_SETCAP, name && !strcmp(name, XATTR_NAME_CAPS),
+			      XATTR_NAME_CAPS);
+}
+
+/*
+ * Signals sent with @cred (USB URB completion, in interrupt context) are not
+ * the current task's doing: only a task's own signals are judged.
+ */
 static int ns_task_kill(struct task_struct *p, struct kernel_siginfo *info, int sig,
 			const struct cred *cred)
 {
+	if (cred || !in_task())
+		return 0;
 	return ns_target_rule(NS_CHROOT_KILL, p, false);
+}
+
+/*
+ * The receiver of a file's SIGIO/SIGURG (any signal, with F_SETSIG): every task
+ * that @pid of @type names must share current's root. Called under
+ * rcu_read_lock().
+ */
+static int ns_file_setown(struct pid *pid, enum pid_type type)
+{
+	struct task_struct *t;
+	int err = 0;
+
+	if (!pid || !ns_current_chrooted())
+		return 0;
+	do_each_pid_task(pid, type, t) {
+		err = ns_target_rule(NS_CHROOT_KILL, t, false);
+		if (err)
+			return err;
+	} while_each_pid_task(pid, type, t);
+	return 0;
+}
+
+/* Raising priority, or changing it for a process outside (CHROOT_NICE). */
+static int ns_task_setnice(struct task_struct *p, int nice)
+{
+	if (!ns_current_chrooted())
+		return 0;
+	if (nice < task_nice(p))
+		return ns_chroot_rule(NS_CHROOT_NICE, true, "priority");
+	return ns_target_rule(NS_CHROOT_NICE, p, false);
+}
+
+/* New pid and mount namespaces reset what "the root" means: none inside a chroot. */
+#define NS_CHROOT_UNSHARE_FLAGS (CLONE_NEWNS | CLONE_NEWPID)
+
+static int ns_unshare(unsigned long flags)
+{
+	return ns_chroot_rule(NS_CHROOT_UNSHARE, flags & NS_CHROOT_UNSHARE_FLAGS, "namespace");
+}
+
+static int ns_task_fork(u64 clone_flags)
+{
+	return ns_unshare(clone_flags);
+}
+
+/*
+ * setns(): refused inside a chroot; joining a user namespace (which one an
+ * allowlisted runtime made, say) is judged as creating one.
+ */
+static int ns_setns(int nstypes)
+{
+	int err = ns_chroot_rule(NS_CHROOT_SETNS, true, "setns");
+
+	if (err || !(nstypes & CLONE_NEWUSER))
+		return err;
+	return ns_userns_rule(current_cred(), "joined user namespace");
 }
 
 /* The kernel calls this with task_lock(@child) held (__ptrace_may_access). */
@@ -137,6 +249,13 @@ static int ns_fchdir(struct file *dir)
 			      "directory outside the chroot");
 }
 
+/* chdir("/proc/self/fd/N") reaches the same directories as fchdir(N). */
+static int ns_chdir(const struct path *path)
+{
+	return ns_chroot_rule(NS_CHROOT_FCHDIR, ns_path_outside_root(path),
+			      "directory outside the chroot");
+}
+
 /* lsm mode */
 
 static struct rampart_hook_ops ns_hook_ops = {
@@ -145,12 +264,22 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.userns_create = ns_userns_create,
 	.path_chroot = ns_path_chroot,
 	.sb_mount = ns_sb_mount,
+	.sb_kern_mount = ns_sb_kern_mount,
+	.sb_remount = ns_sb_remount,
+	.move_mount = ns_move_mount,
 	.sb_pivotroot = ns_sb_pivotroot,
 	.path_mknod = ns_path_mknod,
 	.path_chmod = ns_path_chmod,
+	.inode_setxattr = ns_inode_setxattr,
 	.task_kill = ns_task_kill,
+	.task_setnice = ns_task_setnice,
 	.ptrace_access_check = ns_ptrace_access_check,
 	.fchdir = ns_fchdir,
+	.chdir = ns_chdir,
+	.unshare = ns_unshare,
+	.setns = ns_setns,
+	.task_fork = ns_task_fork,
+	.file_setown = ns_file_setown,
 };
 
 /* fallback mode: the handlers above, from kretprobes on security_*() */
@@ -196,7 +325,92 @@ static int chmod_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int kill_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return remember(ri, ns_task_kill((struct task_struct *)ARG(regs, 0), NULL, 0, NULL));
+	return remember(ri, ns_task_kill((struct task_struct *)ARG(regs, 0), NULL, 0,
+					 (const struct cred *)ARG(regs, 3)));
+}
+
+static int kern_mount_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_sb_kern_mount(NULL));
+}
+
+static int remount_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_sb_remount(NULL, NULL));
+}
+
+static int move_mount_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_move_mount(NULL, NULL));
+}
+
+static int setxattr_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_inode_setxattr(NULL, NULL, (const char *)ARG(regs, 2), NULL, 0, 0));
+}
+
+static int setnice_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_task_setnice((struct task_struct *)ARG(regs, 0), (int)ARG(regs, 1)));
+}
+
+/* setns(): the install functions only change the nsset that setns() drops on error. */
+static int ns_install_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_setns(0));
+}
+
+static int userns_install_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_setns(CLONE_NEWUSER));
+}
+
+/*
+ * ksys_unshare(flags): a denied call gets CLONE_PARENT added, which
+ * check_unshare_flags() rejects (EINVAL) before anything is unshared.
+ */
+static int unshare_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int err = ns_unshare(ARG(regs, 0));
+
+	if (err)
+		regs->di |= CLONE_PARENT;
+	return remember(ri, err);
+}
+
+/*
+ * copy_namespaces(flags, tsk), from clone(): a denied call gets
+ * CLONE_NEWIPC | CLONE_SYSVSEM, which it rejects (EINVAL) before creating anything.
+ */
+static int copy_ns_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int err = ns_unshare(ARG(regs, 0));
+
+	if (err)
+		regs->di |= CLONE_NEWIPC | CLONE_SYSVSEM;
+	return remember(ri, err);
+}
+
+/*
+ * f_setown(filp, who, force) (F_SETOWN, FIOSETOWN, SIOCSPGRP): a denied call
+ * gets who = INT_MIN, which it rejects (EINVAL) before changing the owner.
+ */
+static int setown_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	int who = (int)ARG(regs, 1);
+	struct pid *pid;
+	int err = 0;
+
+	if (who != INT_MIN && who != 0) {
+		rcu_read_lock();
+		pid = find_vpid(who < 0 ? -who : who);
+		if (pid)
+			err = ns_file_setown(pid, who < 0 ? PIDTYPE_PGID : PIDTYPE_TGID);
+		rcu_read_unlock();
+	}
+	if (err)
+		regs->si = (unsigned long)(unsigned int)INT_MIN;
+	return remember(ri, err);
 }
 
 static int ptrace_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -227,6 +441,17 @@ static struct kretprobe ns_probes[] = {
 	NS_PROBE("security_path_chmod", chmod_entry),
 	NS_PROBE("security_task_kill", kill_entry),
 	NS_PROBE("security_ptrace_access_check", ptrace_entry),
+	NS_PROBE("security_sb_kern_mount", kern_mount_entry),
+	NS_PROBE("security_sb_remount", remount_entry),
+	NS_PROBE("security_move_mount", move_mount_entry),
+	NS_PROBE("security_inode_setxattr", setxattr_entry),
+	NS_PROBE("security_task_setnice", setnice_entry),
+	NS_PROBE("mntns_install", ns_install_entry),
+	NS_PROBE("pidns_install", ns_install_entry),
+	NS_PROBE("userns_install", userns_install_entry),
+	NS_PROBE("ksys_unshare", unshare_entry),
+	NS_PROBE("copy_namespaces", copy_ns_entry),
+	NS_PROBE("f_setown", setown_entry),
 };
 
 static bool probe_attached[ARRAY_SIZE(ns_probes)];
@@ -253,8 +478,9 @@ int rampart_ns_attach(void)
 		hook_mode = NS_HOOKS_LSM;
 		return 0;
 	}
+	/* rampart_hooks_attach() said why; another ABI must not mean weaker enforcement. */
 	if (err != -ENOENT)
-		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+		return err;
 
 	missing[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(ns_probes); i++) {

@@ -3,8 +3,10 @@
 //! rampart_ns: denies unprivileged user namespaces (with allowlists of executables
 //! and uids for container runtimes) and hardens chroot in the manner of grsecurity's
 //! CHROOT_* options: no second chroot, mount, pivot_root, device nodes or
-//! setuid/setgid chmod inside a chroot, no fchdir back out, no signals or ptrace to
-//! processes outside. Each protection can be switched on its own.
+//! setuid/setgid modes or file capabilities inside a chroot, no new pid or mount
+//! namespaces or setns, no raised priority, no fchdir or chdir back out, no signals
+//! (SIGIO included) or ptrace to processes outside. Each protection can be switched
+//! on its own.
 //!
 //! State and decisions live here (logic: `kmod/common/src/ns.rs`, host-tested); the
 //! C side gathers facts (`facts.c`), attaches hooks (`hooks.c`) and lists settings.
@@ -34,7 +36,10 @@ mod text;
 #[path = "../shared/lifecycle.rs"]
 mod lifecycle;
 
-use allowlist::{Allowlist, AllowlistError};
+#[path = "../shared/allowlist_store.rs"]
+mod allowlist_store;
+
+use allowlist::{Allowlist, FileId};
 use mode::Mode;
 use ns::{Protection, Toggles, UidList, Verdict};
 use text::Text;
@@ -105,24 +110,21 @@ fn current(state: &State) -> (Mode, Toggles) {
     (Mode::from_raw(state.mode.load(Ordering::Relaxed)), Toggles::from_bits(state.toggles.load(Ordering::Relaxed)))
 }
 
-/// Decides a user-namespace creation (called from `hooks.c`; does not sleep).
+/// Decides a user namespace created or joined by the program whose executable is
+/// `exe` (called from `hooks.c`; does not sleep).
 #[no_mangle]
-pub extern "C" fn rampart_ns_decide_userns(
-    exe: *const core::ffi::c_char,
-    exe_len: usize,
-    uid: u32,
-    privileged: bool,
-) -> u8 {
+pub extern "C" fn rampart_ns_decide_userns(exe: *const FileId, uid: u32, privileged: bool) -> u8 {
     let Some(state) = state() else { return 0 };
     let exe = if exe.is_null() {
-        &[][..]
+        FileId::default()
     } else {
-        // SAFETY: `hooks.c` passes the subject's NUL-terminated path and its strlen.
-        unsafe { core::slice::from_raw_parts(exe.cast::<u8>(), exe_len) }
+        // SAFETY: `hooks.c` passes the subject's `exe_id`, a struct rampart_file_id
+        // that rampart_subject_fill() initialised (FileId mirrors its layout).
+        unsafe { *exe }
     };
     let (mode, toggles) = current(state);
     let verdict =
-        ns::decide_userns(mode, toggles, &state.allow_exe.lock(), &state.allow_uid.lock(), exe, uid, privileged);
+        ns::decide_userns(mode, toggles, &state.allow_exe.lock(), &state.allow_uid.lock(), &exe, uid, privileged);
     count(state, verdict)
 }
 
@@ -134,25 +136,10 @@ pub extern "C" fn rampart_ns_decide_chroot(protection: u8, chrooted: bool, viola
     count(state, ns::decide_chroot(mode, toggles, p, chrooted, violates))
 }
 
-const REASONS: [&core::ffi::CStr; 9] = [
-    c"unprivileged user namespace",
-    c"chroot inside a chroot",
-    c"mount inside a chroot",
-    c"pivot_root inside a chroot",
-    c"device node inside a chroot",
-    c"setuid/setgid chmod inside a chroot",
-    c"fchdir outside the chroot",
-    c"signal to a process outside the chroot",
-    c"ptrace of a process outside the chroot",
-];
-
 /// Reason text of a protection, NUL-terminated (called from `hooks.c`).
 #[no_mangle]
 pub extern "C" fn rampart_ns_reason(protection: u8) -> *const core::ffi::c_char {
-    let reason = Protection::from_code(protection).map_or(c"unknown", |p| {
-        REASONS.iter().find(|r| r.to_bytes() == p.reason().as_bytes()).copied().unwrap_or(c"unknown")
-    });
-    reason.as_ptr()
+    Protection::from_code(protection).map_or(c"unknown", Protection::reason_c).as_ptr()
 }
 
 const SETTING_MODE: i32 = 0;
@@ -178,13 +165,12 @@ pub extern "C" fn rampart_ns_store(setting: i32, buf: *const core::ffi::c_char, 
     };
     match setting {
         SETTING_MODE => lifecycle::store_mode(&state.mode, text),
-        SETTING_ALLOW_EXE => match Allowlist::parse(text) {
+        SETTING_ALLOW_EXE => match allowlist_store::parse(text) {
             Ok(list) => {
                 *state.allow_exe.lock() = list;
                 0
             }
-            Err(AllowlistError::TooMany) => E2BIG.to_errno(),
-            Err(_) => EINVAL.to_errno(),
+            Err(errno) => errno,
         },
         SETTING_ALLOW_UID => match UidList::parse(text) {
             Some(list) => {
@@ -220,7 +206,7 @@ pub extern "C" fn rampart_ns_show(setting: i32, buf: *mut core::ffi::c_char, cap
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    // SAFETY: rampart_core passes a zeroed (kzalloc) kernel buffer of `cap` bytes it owns.
     let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let (mode, toggles) = current(state);
     let _ = match setting {

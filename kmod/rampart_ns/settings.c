@@ -3,7 +3,8 @@
  * rampart_ns settings, /sys/kernel/security/rampart/ns/:
  *   mode              (0600) off | audit | enforce, for every protection below
  *   userns, chroot_double, chroot_mount, chroot_pivot, chroot_mknod,
- *   chroot_chmod, chroot_fchdir, chroot_kill, chroot_ptrace
+ *   chroot_chmod, chroot_fchdir, chroot_kill, chroot_ptrace, chroot_unshare,
+ *   chroot_setns, chroot_setcap, chroot_nice
  *                     (0600) 1 | 0: each protection on its own
  *   userns_allow_exe  (0600) executables that may still create user namespaces
  *   userns_allow_uid  (0600) uids that may still create user namespaces
@@ -29,6 +30,10 @@ static const struct rampart_setting ns_settings[] = {
 	{ "chroot_fchdir", 0600, NS_SETTING_TOGGLE + NS_CHROOT_FCHDIR },
 	{ "chroot_kill", 0600, NS_SETTING_TOGGLE + NS_CHROOT_KILL },
 	{ "chroot_ptrace", 0600, NS_SETTING_TOGGLE + NS_CHROOT_PTRACE },
+	{ "chroot_unshare", 0600, NS_SETTING_TOGGLE + NS_CHROOT_UNSHARE },
+	{ "chroot_setns", 0600, NS_SETTING_TOGGLE + NS_CHROOT_SETNS },
+	{ "chroot_setcap", 0600, NS_SETTING_TOGGLE + NS_CHROOT_SETCAP },
+	{ "chroot_nice", 0600, NS_SETTING_TOGGLE + NS_CHROOT_NICE },
 	{ "userns_allow_exe", 0600, NS_SETTING_ALLOW_EXE },
 	{ "userns_allow_uid", 0600, NS_SETTING_ALLOW_UID },
 	{ "lock", 0600, NS_SETTING_LOCK },

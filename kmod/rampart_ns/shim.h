@@ -18,7 +18,11 @@ enum ns_protection {
 	NS_CHROOT_FCHDIR = 6,
 	NS_CHROOT_KILL = 7,
 	NS_CHROOT_PTRACE = 8,
-	NS_PROTECTIONS = 9,
+	NS_CHROOT_UNSHARE = 9,
+	NS_CHROOT_SETNS = 10,
+	NS_CHROOT_SETCAP = 11,
+	NS_CHROOT_NICE = 12,
+	NS_PROTECTIONS = 13,
 };
 
 /* Verdicts, as returned by the Rust decide functions. */
@@ -50,15 +54,16 @@ int rampart_ns_settings_init(void);
 void rampart_ns_settings_exit(void);
 
 /* Rust, called from C. */
-u8 rampart_ns_decide_userns(const char *exe, size_t exe_len, u32 uid, bool privileged);
+struct rampart_file_id;
+u8 rampart_ns_decide_userns(const struct rampart_file_id *exe, u32 uid, bool privileged);
 u8 rampart_ns_decide_chroot(u8 protection, bool chrooted, bool violates);
 const char *rampart_ns_reason(u8 protection);
 int rampart_ns_store(int setting, const char *buf, size_t len);
 size_t rampart_ns_show(int setting, char *buf, size_t cap);
 
 /* C, between C files: facts about tasks and paths (facts.c). None sleeps. */
-/* Whether @task is chrooted; @held: a task whose task_lock the caller holds, or NULL. */
-bool ns_task_chrooted(struct task_struct *task, struct task_struct *held);
+/* Whether current's root is not its mount namespace's root (fails closed: true). */
+bool ns_current_chrooted(void);
 /* Whether @target has current's root; @target_locked: the caller holds task_lock(@target). */
 bool ns_same_root(struct task_struct *target, bool target_locked);
 bool ns_path_outside_root(const struct path *path);

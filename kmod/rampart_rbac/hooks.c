@@ -8,13 +8,15 @@
  *
  * lsm mode: file_open, file_receive, bprm_check, path_mknod/mkdir/symlink
  * (create), path_unlink/rmdir (delete), path_rename (delete + create),
- * path_link (create), path_truncate (write), inode_getattr (hidden) and
- * capable. All but capable may sleep, so their walks cross mount points.
+ * (renaming over a file deletes it too; RENAME_EXCHANGE deletes and creates
+ * both), path_link (create), path_truncate and file_truncate (write: truncate,
+ * ftruncate, open with O_TRUNC), file_fcntl (write: clearing O_APPEND),
+ * inode_getattr (hidden) and capable. All but capable may sleep, so their walks cross mount points.
  * Checks take fast paths: an allow this task was given before (verdict.c), then
  * an allow from the cached subject and the cached walk (subject.c, objcache.c).
- * fallback mode (no hook layer): kretprobes on security_file_open() and
- * security_bprm_check(), whose handlers cannot sleep: walks stay on the file's
- * own mount. docs/hook-modes.md lists what each mode covers.
+ * fallback mode (no hook layer): kretprobes on security_file_open(),
+ * security_bprm_check(), security_file_truncate() and security_file_fcntl(),
+ * whose handlers cannot sleep: walks stay on the file's own mount. docs/hook-modes.md lists what each mode covers.
  */
 #define pr_fmt(fmt) "rampart_rbac: " fmt
 
@@ -22,9 +24,11 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -231,6 +235,12 @@ static __always_inline int rbac_check(struct vfsmount *mnt, struct dentry *dentr
 	/* Verdicts are only ever stored for user tasks: a task with an mm is enough here. */
 	if (!mode || !current->mm)
 		return 0;
+	/*
+	 * Kernel-internal mounts (pidfds, pipes, sockets, anonymous inodes) hold no
+	 * file a policy path can name: not RBAC objects.
+	 */
+	if (mnt->mnt_flags & MNT_INTERNAL)
+		return 0;
 	if (rbac_verdict_allows(mnt, dentry, access, mode))
 		return 0;
 	if (!rbac_user_task())
@@ -309,11 +319,23 @@ static int rbac_path_rmdir(const struct path *dir, struct dentry *dentry)
 	return rbac_delete(dir, dentry);
 }
 
+/*
+ * A rename deletes the old name and creates the new one; renaming over an
+ * existing file also deletes that file, and RENAME_EXCHANGE moves each file to
+ * the other's name, so both names are deleted and both created.
+ */
 static int rbac_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 			    const struct path *new_dir, struct dentry *new_dentry,
 			    unsigned int flags)
 {
-	return rbac_delete(old_dir, old_dentry) ?: rbac_create(new_dir, new_dentry);
+	int err = rbac_delete(old_dir, old_dentry) ?: rbac_create(new_dir, new_dentry);
+
+	if (err || d_really_is_negative(new_dentry))
+		return err;
+	err = rbac_delete(new_dir, new_dentry);
+	if (err || !(flags & RENAME_EXCHANGE))
+		return err;
+	return rbac_create(old_dir, old_dentry);
 }
 
 static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
@@ -325,6 +347,24 @@ static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
 static int rbac_path_truncate(const struct path *path)
 {
 	return rbac_check(path->mnt, path->dentry, RBAC_WRITE, true);
+}
+
+/* ftruncate(2), and open(O_TRUNC) (an append-only O_TRUNC|O_APPEND open too). */
+static int rbac_file_truncate(struct file *file)
+{
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, true);
+}
+
+/*
+ * Clearing O_APPEND with F_SETFL turns an append-only descriptor into one that
+ * writes anywhere (pwrite): that needs the write right.
+ */
+static int rbac_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd != F_SETFL || !(file->f_mode & FMODE_WRITE) || !(file->f_flags & O_APPEND) ||
+	    (arg & O_APPEND))
+		return 0;
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, true);
 }
 
 /* stat and friends: only hidden objects are refused (access 0 asks for nothing else). */
@@ -389,6 +429,8 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.path_rename = rbac_path_rename,
 	.path_link = rbac_path_link,
 	.path_truncate = rbac_path_truncate,
+	.file_truncate = rbac_file_truncate,
+	.file_fcntl = rbac_file_fcntl,
 	.inode_getattr = rbac_inode_getattr,
 	.capable = rbac_capable,
 };
@@ -423,6 +465,27 @@ static int exec_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 				       RBAC_EXEC, false));
 }
 
+static int truncate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ARG(regs, 0);
+
+	if (!file)
+		return 1;
+	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, false));
+}
+
+static int fcntl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ARG(regs, 0);
+	unsigned int cmd = ARG(regs, 1);
+	unsigned long arg = ARG(regs, 2);
+
+	if (!file || cmd != F_SETFL || !(file->f_mode & FMODE_WRITE) ||
+	    !(file->f_flags & O_APPEND) || (arg & O_APPEND))
+		return 1;
+	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, false));
+}
+
 static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	regs_set_return_value(regs, *(int *)ri->data);
@@ -433,6 +496,10 @@ static struct kretprobe rbac_probes[] = {
 	{ .kp.symbol_name = "security_file_open", .entry_handler = open_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 	{ .kp.symbol_name = "security_bprm_check", .entry_handler = exec_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_file_truncate", .entry_handler = truncate_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_file_fcntl", .entry_handler = fcntl_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 };
 static bool probe_attached[ARRAY_SIZE(rbac_probes)];
@@ -455,8 +522,11 @@ int rampart_rbac_attach(void)
 		hook_mode = RBAC_HOOKS_LSM;
 		return 0;
 	}
-	if (err != -ENOENT)
-		pr_warn("hook layer refused registration (%d), using kretprobes\n", err);
+	if (err != -ENOENT) {
+		rbac_verdict_cache_exit();
+		rbac_object_cache_exit();
+		return err;
+	}
 	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {
 		probe_attached[i] = !register_kretprobe(&rbac_probes[i]);
 		attached += probe_attached[i];

@@ -247,12 +247,15 @@ fn set_subject_path(q: &mut RawQuery, path: &[u8]) {
     if q.subject_path.is_null() {
         return;
     }
-    // SAFETY: `hooks.c` points `subject_path` at a buffer of `SUBJECT_PATH_MAX` bytes
-    // on its stack that outlives the query's use.
-    let out = unsafe { core::slice::from_raw_parts_mut(q.subject_path, SUBJECT_PATH_MAX) };
     let n = path.len().min(SUBJECT_PATH_MAX - 1);
-    out[..n].copy_from_slice(&path[..n]);
-    out[n] = 0;
+    // SAFETY: `hooks.c` points `subject_path` at a buffer of `SUBJECT_PATH_MAX` bytes
+    // on its stack that outlives the query's use; it is not initialised (only byte 0
+    // is), so it is written through the raw pointer, never read or made a slice: `n`
+    // bytes from `path` (which holds at least `n`), then the NUL at `n` (< the size).
+    unsafe {
+        ptr::copy_nonoverlapping(path.as_ptr(), q.subject_path, n);
+        q.subject_path.add(n).write(0);
+    }
 }
 
 fn outcome_code(outcome: Outcome) -> u32 {
@@ -556,7 +559,7 @@ pub extern "C" fn rampart_rbac_show(setting: i32, buf: *mut core::ffi::c_char, c
     if buf.is_null() {
         return 0;
     }
-    // SAFETY: rampart_core passes a kernel buffer of `cap` bytes it owns.
+    // SAFETY: rampart_core passes a zeroed (kzalloc) kernel buffer of `cap` bytes it owns.
     let mut out = Text::new(unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) });
     let _ = match setting {
         SETTING_MODE => writeln!(out, "{}", state.mode().name().to_str().unwrap_or("?")),

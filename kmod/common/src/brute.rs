@@ -26,13 +26,15 @@ pub mod signal {
 
 /// Whether a death by `sig` counts as a crash. `code` is the siginfo `si_code`: positive
 /// codes (and `SI_KERNEL`) mean the kernel raised the signal for a fault; `from_self`
-/// says the sender was the dying process itself (`abort()`, `raise()`). A fatal signal
-/// another process sent with kill(2) is not a crash: it says nothing about exploitation
-/// and must not let one user get another throttled.
+/// says the sender was the dying process itself, which counts only for `SIGABRT`
+/// (`abort()` from a stack-protector or fortify failure): a program that sends itself
+/// `SIGSEGV` (`kill -SEGV $$`) proves nothing. A fatal signal another process sent with
+/// kill(2) is not a crash either: it says nothing about exploitation and must not let
+/// one user get another throttled.
 pub fn is_crash(sig: i32, code: i32, from_self: bool) -> bool {
     use signal::*;
     let fault_signal = matches!(sig, SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGSYS);
-    fault_signal && (code > 0 || from_self)
+    fault_signal && (code > 0 || (from_self && sig == SIGABRT))
 }
 
 /// A process, named so that a recycled pid is a different process: its thread-group id
@@ -54,20 +56,32 @@ pub enum Insert {
     Renewed,
     /// No room (after dropping expired entries): nothing was recorded.
     Full,
+    /// The owner already holds its quota of live entries: nothing was recorded.
+    OverQuota,
 }
 
-/// A bounded set of keys, each with an expiry time. Capacity `N` is fixed; `limit`
-/// (at most `N`) is the tunable bound.
+/// A bounded set of keys, each with an expiry time and the owner (a uid) on whose
+/// account it was recorded. Capacity `N` is fixed; `limit` (at most `N`) is the
+/// tunable bound and `per_owner` the most live entries one owner may hold, so that
+/// one user cannot fill the table and leave no room for anyone else's.
 #[derive(Debug, Clone)]
 pub struct ExpiringSet<K: Copy + PartialEq, const N: usize> {
     slots: [Option<(K, u64)>; N],
+    owners: [u32; N],
     limit: usize,
+    per_owner: usize,
 }
 
 impl<K: Copy + PartialEq, const N: usize> ExpiringSet<K, N> {
-    /// An empty set holding at most `limit` entries (clamped to `1..=N`).
+    /// An empty set holding at most `limit` entries (clamped to `1..=N`), any number
+    /// of them for one owner.
     pub fn new(limit: usize) -> Self {
-        ExpiringSet { slots: [None; N], limit: limit.clamp(1, N) }
+        ExpiringSet { slots: [None; N], owners: [0; N], limit: limit.clamp(1, N), per_owner: N }
+    }
+
+    /// The same, with at most `per_owner` live entries for one owner (at least 1).
+    pub fn with_quota(limit: usize, per_owner: usize) -> Self {
+        ExpiringSet { per_owner: per_owner.clamp(1, N), ..Self::new(limit) }
     }
 
     /// The current bound.
@@ -91,24 +105,37 @@ impl<K: Copy + PartialEq, const N: usize> ExpiringSet<K, N> {
         self.len() == 0
     }
 
-    /// Records `key` until `until_ms`, or moves its expiry there.
+    /// Records `key` until `until_ms`, or moves its expiry there (owner 0).
     pub fn insert(&mut self, key: K, until_ms: u64, now_ms: u64) -> Insert {
+        self.insert_for(0, key, until_ms, now_ms)
+    }
+
+    /// Records `key` on `owner`'s account until `until_ms`, or moves its expiry there.
+    pub fn insert_for(&mut self, owner: u32, key: K, until_ms: u64, now_ms: u64) -> Insert {
         if let Some(slot) = self.slots.iter_mut().flatten().find(|(k, _)| *k == key) {
             slot.1 = until_ms;
             return Insert::Renewed;
         }
-        let live = self.slots.iter().flatten().filter(|(_, until)| *until > now_ms).count();
-        if live >= self.limit {
+        let live = |s: &Option<(K, u64)>| matches!(s, Some((_, until)) if *until > now_ms);
+        if self.slots.iter().filter(|s| live(s)).count() >= self.limit {
             return Insert::Full;
         }
+        let owned = self.slots.iter().zip(self.owners.iter()).filter(|(s, o)| live(s) && **o == owner).count();
+        if owned >= self.per_owner {
+            return Insert::OverQuota;
+        }
         // Reuse an expired slot first (it was never popped), then a free one.
-        let slot = match self.slots.iter().position(|s| matches!(s, Some((_, until)) if *until <= now_ms)) {
-            Some(i) => self.slots.get_mut(i),
-            None => self.slots.iter_mut().find(|s| s.is_none()),
-        };
-        match slot {
-            Some(slot) => {
+        let index = self
+            .slots
+            .iter()
+            .position(|s| matches!(s, Some((_, until)) if *until <= now_ms))
+            .or_else(|| self.slots.iter().position(Option::is_none));
+        match index.and_then(|i| Some((self.slots.get_mut(i)?, i))) {
+            Some((slot, i)) => {
                 *slot = Some((key, until_ms));
+                if let Some(o) = self.owners.get_mut(i) {
+                    *o = owner;
+                }
                 Insert::New
             }
             None => Insert::Full,
@@ -209,7 +236,8 @@ pub struct CrashFacts {
     pub from_self: bool,
     /// Real uid of the dying task (initial user namespace).
     pub uid: u32,
-    /// Whether its executable is setuid, or setgid and group-executable.
+    /// Whether the exec that started the program raised privilege (`AT_SECURE`: setuid,
+    /// setgid or file capabilities), judged by the kernel, not by mode bits.
     pub setid_exe: bool,
     /// Its parent, when the parent runs the same executable (and is not init).
     pub same_exe_parent: Option<ProcessId>,
@@ -244,6 +272,9 @@ pub enum ForkVerdict {
 pub const BAN_SLOTS: usize = 64;
 /// Throttle slots (the `max_throttles` setting may lower the bound).
 pub const THROTTLE_SLOTS: usize = 64;
+/// Live throttles one uid's crashes may hold: a user crashing their own programs on
+/// purpose fills at most this many slots, never the table.
+pub const THROTTLES_PER_UID: usize = 4;
 
 /// Something that ended on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +301,7 @@ impl Default for Brute {
         Brute {
             tunables: Tunables::default(),
             bans: ExpiringSet::new(BAN_SLOTS),
-            throttles: ExpiringSet::new(THROTTLE_SLOTS),
+            throttles: ExpiringSet::with_quota(THROTTLE_SLOTS, THROTTLES_PER_UID),
         }
     }
 }
@@ -291,7 +322,8 @@ impl Brute {
         let t = self.tunables;
         if let Some(parent) = facts.same_exe_parent {
             if t.fork_delay_ms > 0 && t.throttle_secs > 0 {
-                out.throttle = Some(self.throttles.insert(parent, after(now_ms, t.throttle_secs), now_ms));
+                let until = after(now_ms, t.throttle_secs);
+                out.throttle = Some(self.throttles.insert_for(facts.uid, parent, until, now_ms));
             }
         }
         if facts.setid_exe && facts.uid != 0 && t.ban_secs > 0 {
@@ -361,6 +393,8 @@ mod tests {
         assert!(is_crash(SIGILL, SI_KERNEL, false));
         assert!(is_crash(SIGSYS, 1, false));
         assert!(is_crash(SIGABRT, SI_TKILL, true), "abort() from a stack-protector failure");
+        assert!(!is_crash(SIGSEGV, SI_USER, true), "kill -SEGV $$: a self-sent SEGV proves nothing");
+        assert!(!is_crash(SIGBUS, SI_TKILL, true), "raise(SIGBUS)");
         assert!(!is_crash(SIGSEGV, SI_USER, false), "kill -SEGV from someone else");
         assert!(!is_crash(SIGABRT, SI_TKILL, false));
         assert!(!is_crash(SIGQUIT, SI_KERNEL, true), "quit is not a fault");
@@ -450,6 +484,27 @@ mod tests {
         assert_eq!(b.bans.len(), 2);
         assert_eq!(b.on_setid_exec(Mode::Enforce, 3, 10_001), Verdict::Deny);
         assert_eq!(b.on_setid_exec(Mode::Enforce, 1, 10_001), Verdict::Ignore);
+    }
+
+    #[test]
+    fn one_uid_cannot_fill_the_throttle_table() {
+        let mut b = Brute::default();
+        let parent = |tgid| ProcessId { tgid, start_ns: 1 };
+        for tgid in 0..THROTTLES_PER_UID as i32 {
+            assert_eq!(
+                b.on_crash(Mode::Enforce, &facts(1000, false, Some(parent(tgid))), 0).throttle,
+                Some(Insert::New)
+            );
+        }
+        let over = b.on_crash(Mode::Enforce, &facts(1000, false, Some(parent(99))), 0);
+        assert_eq!(over.throttle, Some(Insert::OverQuota));
+        assert_eq!(b.on_fork(Mode::Enforce, parent(99), 1), ForkVerdict::Go);
+        // Another user's real crash still gets a slot, and renewing an entry is not a new one.
+        assert_eq!(b.on_crash(Mode::Enforce, &facts(33, false, Some(parent(200))), 0).throttle, Some(Insert::New));
+        assert_eq!(b.on_crash(Mode::Enforce, &facts(1000, false, Some(parent(0))), 5).throttle, Some(Insert::Renewed));
+        // Once one of the uid's throttles runs out, it may hold a new one.
+        let later = 30 * 60 * 1000;
+        assert_eq!(b.on_crash(Mode::Enforce, &facts(1000, false, Some(parent(99))), later).throttle, Some(Insert::New));
     }
 
     #[test]

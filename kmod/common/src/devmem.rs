@@ -1,7 +1,7 @@
 //! Memory-device restriction decisions: `/dev/mem`, `/dev/kmem`, `/dev/port`, raw
 //! I/O port access (iopl/ioperm) and MSR writes.
 
-use super::allowlist::Allowlist;
+use super::allowlist::{Allowlist, FileId};
 use super::mode::Mode;
 pub use super::mode::Verdict;
 
@@ -55,11 +55,11 @@ impl Target {
     }
 }
 
-/// The decision for `target` reached by executable `exe` under `mode`.
-pub fn decide(mode: Mode, allow: &Allowlist, exe: &[u8]) -> Verdict {
+/// The decision for `target` reached by the executable file `exe` under `mode`.
+pub fn decide(mode: Mode, allow: &Allowlist, exe: &FileId) -> Verdict {
     match mode {
         Mode::Off => Verdict::Ignore,
-        _ if !exe.is_empty() && allow.contains(exe) => Verdict::Allowlisted,
+        _ if allow.contains(exe) => Verdict::Allowlisted,
         Mode::Audit => Verdict::Audit,
         Mode::Enforce => Verdict::Deny,
     }
@@ -79,22 +79,27 @@ mod tests {
         assert_eq!(Target::from_chrdev(4, 1), None);
     }
 
-    #[test]
-    fn modes_decide() {
-        let none = Allowlist::default();
-        assert_eq!(decide(Mode::Off, &none, b"/bin/dd"), Verdict::Ignore);
-        assert_eq!(decide(Mode::Audit, &none, b"/bin/dd"), Verdict::Audit);
-        assert_eq!(decide(Mode::Enforce, &none, b"/bin/dd"), Verdict::Deny);
+    fn file(ino: u64) -> FileId {
+        FileId { dev: 8, ino, generation: 1, present: 1 }
     }
 
     #[test]
-    fn allowlist_is_exact() {
-        let list = Allowlist::parse(b"/usr/sbin/dmidecode, /usr/bin/flashrom\n").unwrap();
+    fn modes_decide() {
+        let none = Allowlist::default();
+        assert_eq!(decide(Mode::Off, &none, &file(1)), Verdict::Ignore);
+        assert_eq!(decide(Mode::Audit, &none, &file(1)), Verdict::Audit);
+        assert_eq!(decide(Mode::Enforce, &none, &file(1)), Verdict::Deny);
+    }
+
+    #[test]
+    fn allowlist_is_by_file() {
+        let files: &[(&[u8], u64)] = &[(b"/usr/sbin/dmidecode", 42), (b"/usr/bin/flashrom", 43)];
+        let mut resolve = crate::allowlist::tests::table(files);
+        let list = Allowlist::parse(b"/usr/sbin/dmidecode, /usr/bin/flashrom\n", &mut resolve).unwrap();
         assert_eq!(list.len(), 2);
-        assert_eq!(decide(Mode::Enforce, &list, b"/usr/sbin/dmidecode"), Verdict::Allowlisted);
-        assert_eq!(decide(Mode::Enforce, &list, b"/usr/sbin/dmidecode2"), Verdict::Deny);
-        assert_eq!(decide(Mode::Enforce, &list, b"/usr/sbin/dmidecod"), Verdict::Deny);
-        assert_eq!(decide(Mode::Enforce, &list, b""), Verdict::Deny, "no exe never matches");
-        assert_eq!(decide(Mode::Off, &list, b"/usr/sbin/dmidecode"), Verdict::Ignore);
+        assert_eq!(decide(Mode::Enforce, &list, &file(42)), Verdict::Allowlisted);
+        assert_eq!(decide(Mode::Enforce, &list, &file(44)), Verdict::Deny, "another file");
+        assert_eq!(decide(Mode::Enforce, &list, &FileId::default()), Verdict::Deny, "no exe never matches");
+        assert_eq!(decide(Mode::Off, &list, &file(42)), Verdict::Ignore);
     }
 }

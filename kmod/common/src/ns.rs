@@ -5,7 +5,7 @@
 //! outside, does the mode set setuid bits) are gathered by the C glue; the rules here
 //! decide.
 
-use super::allowlist::Allowlist;
+use super::allowlist::{Allowlist, FileId};
 pub use super::mode::Verdict;
 use super::mode::{trim, Mode};
 
@@ -31,10 +31,18 @@ pub enum Protection {
     ChrootKill = 7,
     /// ptrace of a process outside the chroot.
     ChrootPtrace = 8,
+    /// New pid or mount namespaces (unshare, clone) inside a chroot.
+    ChrootUnshare = 9,
+    /// setns() inside a chroot (joining a mount namespace resets the root).
+    ChrootSetns = 10,
+    /// File capabilities (`security.capability`) set inside a chroot.
+    ChrootSetcap = 11,
+    /// Raising a process's priority inside a chroot.
+    ChrootNice = 12,
 }
 
 /// Every protection, in setting-file order.
-pub const ALL: [Protection; 9] = [
+pub const ALL: [Protection; 13] = [
     Protection::UserNs,
     Protection::ChrootDouble,
     Protection::ChrootMount,
@@ -44,6 +52,10 @@ pub const ALL: [Protection; 9] = [
     Protection::ChrootFchdir,
     Protection::ChrootKill,
     Protection::ChrootPtrace,
+    Protection::ChrootUnshare,
+    Protection::ChrootSetns,
+    Protection::ChrootSetcap,
+    Protection::ChrootNice,
 ];
 
 impl Protection {
@@ -64,21 +76,35 @@ impl Protection {
             Protection::ChrootFchdir => "chroot_fchdir",
             Protection::ChrootKill => "chroot_kill",
             Protection::ChrootPtrace => "chroot_ptrace",
+            Protection::ChrootUnshare => "chroot_unshare",
+            Protection::ChrootSetns => "chroot_setns",
+            Protection::ChrootSetcap => "chroot_setcap",
+            Protection::ChrootNice => "chroot_nice",
         }
     }
 
     /// Reason text for events and log lines.
     pub fn reason(self) -> &'static str {
+        // The C strings are the one definition; they are ASCII, so this never fails.
+        self.reason_c().to_str().unwrap_or("unknown")
+    }
+
+    /// Reason text, NUL-terminated for the C side.
+    pub fn reason_c(self) -> &'static core::ffi::CStr {
         match self {
-            Protection::UserNs => "unprivileged user namespace",
-            Protection::ChrootDouble => "chroot inside a chroot",
-            Protection::ChrootMount => "mount inside a chroot",
-            Protection::ChrootPivot => "pivot_root inside a chroot",
-            Protection::ChrootMknod => "device node inside a chroot",
-            Protection::ChrootChmod => "setuid/setgid chmod inside a chroot",
-            Protection::ChrootFchdir => "fchdir outside the chroot",
-            Protection::ChrootKill => "signal to a process outside the chroot",
-            Protection::ChrootPtrace => "ptrace of a process outside the chroot",
+            Protection::UserNs => c"unprivileged user namespace",
+            Protection::ChrootDouble => c"chroot inside a chroot",
+            Protection::ChrootMount => c"mount inside a chroot",
+            Protection::ChrootPivot => c"pivot_root inside a chroot",
+            Protection::ChrootMknod => c"device node inside a chroot",
+            Protection::ChrootChmod => c"setuid/setgid mode inside a chroot",
+            Protection::ChrootFchdir => c"fchdir or chdir outside the chroot",
+            Protection::ChrootKill => c"signal to a process outside the chroot",
+            Protection::ChrootPtrace => c"ptrace of a process outside the chroot",
+            Protection::ChrootUnshare => c"new pid or mount namespace from inside a chroot",
+            Protection::ChrootSetns => c"setns from inside a chroot",
+            Protection::ChrootSetcap => c"file capability set inside a chroot",
+            Protection::ChrootNice => c"raising priority inside a chroot",
         }
     }
 
@@ -168,28 +194,36 @@ fn restrict(mode: Mode, toggles: Toggles, p: Protection) -> Verdict {
     }
 }
 
-/// A new user namespace requested by `uid` running `exe`; `privileged` when the
-/// creator holds CAP_SYS_ADMIN in the initial user namespace (never restricted).
+/// A user namespace created, or joined with setns(), by `uid` running the file
+/// `exe`; `privileged` when the task holds CAP_SYS_ADMIN in the initial user
+/// namespace (never restricted). With both allowlists set, a task must be on both
+/// (that runtime, run by that user); with one, on that one.
 pub fn decide_userns(
     mode: Mode,
     toggles: Toggles,
     allow_exe: &Allowlist,
     allow_uid: &UidList,
-    exe: &[u8],
+    exe: &FileId,
     uid: u32,
     privileged: bool,
 ) -> Verdict {
     if privileged || mode == Mode::Off || !toggles.enabled(Protection::UserNs) {
         return Verdict::Ignore;
     }
-    if (!exe.is_empty() && allow_exe.contains(exe)) || allow_uid.contains(uid) {
+    let allowed = match (allow_exe.is_empty(), allow_uid.uids().is_empty()) {
+        (true, true) => false,
+        (false, true) => allow_exe.contains(exe),
+        (true, false) => allow_uid.contains(uid),
+        (false, false) => allow_exe.contains(exe) && allow_uid.contains(uid),
+    };
+    if allowed {
         return Verdict::Allowlisted;
     }
     restrict(mode, toggles, Protection::UserNs)
 }
 
-/// An operation `p` by a task; `chrooted` says the task's root is not its namespace
-/// init's root, `violates` that the operation crosses the rule (a device node, a
+/// An operation `p` by a task; `chrooted` says the task's root is not its mount
+/// namespace's root (as the kernel's `current_chrooted()` judges it), `violates` that the operation crosses the rule (a device node, a
 /// setuid mode, a target outside the chroot, ...; always true for double chroot,
 /// mount and pivot_root).
 pub fn decide_chroot(mode: Mode, toggles: Toggles, p: Protection, chrooted: bool, violates: bool) -> Verdict {
@@ -209,7 +243,8 @@ mod tests {
             assert_eq!(Protection::from_code(i as u8), Some(*p));
             assert!(ALL.iter().filter(|q| q.name() == p.name()).count() == 1);
         }
-        assert_eq!(Protection::from_code(9), None);
+        assert_eq!(Protection::from_code(13), None);
+        assert!(ALL.iter().all(|p| p.reason() != "unknown"));
         let t = Toggles::default().with(Protection::ChrootKill, false);
         assert!(!t.enabled(Protection::ChrootKill));
         assert!(t.enabled(Protection::ChrootPtrace));
@@ -218,19 +253,27 @@ mod tests {
 
     #[test]
     fn userns_rules() {
+        let file = |ino| FileId { dev: 8, ino, generation: 1, present: 1 };
+        let (sh, podman, other) = (file(1), file(2), file(3));
         let none = Allowlist::default();
+        let no_uids = UidList::default();
         let uids = UidList::parse(b"1000, 1001").unwrap();
-        let exes = Allowlist::parse(b"/usr/bin/podman").unwrap();
+        let mut resolve = crate::allowlist::tests::table(&[(b"/usr/bin/podman", 2)]);
+        let exes = Allowlist::parse(b"/usr/bin/podman", &mut resolve).unwrap();
         let t = Toggles::default();
-        assert_eq!(decide_userns(Mode::Enforce, t, &none, &UidList::default(), b"/bin/sh", 1000, false), Verdict::Deny);
-        assert_eq!(decide_userns(Mode::Enforce, t, &none, &UidList::default(), b"/bin/sh", 0, true), Verdict::Ignore);
-        assert_eq!(decide_userns(Mode::Enforce, t, &none, &uids, b"/bin/sh", 1000, false), Verdict::Allowlisted);
-        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &uids, b"/usr/bin/podman", 5, false), Verdict::Allowlisted);
-        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &uids, b"/usr/bin/podman2", 5, false), Verdict::Deny);
-        assert_eq!(decide_userns(Mode::Audit, t, &none, &uids, b"/bin/sh", 5, false), Verdict::Audit);
+        assert_eq!(decide_userns(Mode::Enforce, t, &none, &no_uids, &sh, 1000, false), Verdict::Deny);
+        assert_eq!(decide_userns(Mode::Enforce, t, &none, &no_uids, &sh, 0, true), Verdict::Ignore);
+        assert_eq!(decide_userns(Mode::Enforce, t, &none, &uids, &sh, 1000, false), Verdict::Allowlisted);
+        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &no_uids, &podman, 5, false), Verdict::Allowlisted);
+        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &no_uids, &other, 5, false), Verdict::Deny);
+        // Both lists set: that runtime, run by that user; either alone is not enough.
+        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &uids, &podman, 1000, false), Verdict::Allowlisted);
+        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &uids, &podman, 5, false), Verdict::Deny);
+        assert_eq!(decide_userns(Mode::Enforce, t, &exes, &uids, &sh, 1000, false), Verdict::Deny);
+        assert_eq!(decide_userns(Mode::Audit, t, &none, &uids, &sh, 5, false), Verdict::Audit);
         let off = t.with(Protection::UserNs, false);
-        assert_eq!(decide_userns(Mode::Enforce, off, &none, &uids, b"/bin/sh", 5, false), Verdict::Ignore);
-        assert_eq!(decide_userns(Mode::Off, t, &none, &uids, b"/bin/sh", 5, false), Verdict::Ignore);
+        assert_eq!(decide_userns(Mode::Enforce, off, &none, &uids, &sh, 5, false), Verdict::Ignore);
+        assert_eq!(decide_userns(Mode::Off, t, &none, &uids, &sh, 5, false), Verdict::Ignore);
     }
 
     #[test]

@@ -24,6 +24,29 @@ enum rampart_decision {
 #define RAMPART_EXE_MAX 256
 
 /**
+ * struct rampart_file_id - what a file is, whatever its name: @dev (the
+ * superblock's s_dev), @ino, @generation (tells a reused inode number apart),
+ * @present (0: no file, matches nothing). Mirrored by FileId in
+ * kmod/common/src/allowlist.rs, which asserts the layout.
+ */
+struct rampart_file_id {
+	u64 dev;
+	u64 ino;
+	u32 generation;
+	u32 present;
+};
+
+/* @id := the identity of @inode. */
+void rampart_file_id_of(struct rampart_file_id *id, const struct inode *inode);
+
+/*
+ * @id := the file @path (@len bytes, absolute) names, resolved from the real
+ * root (init's, not the caller's), following symlinks. Process context; may
+ * sleep. Returns 0 or a negative errno.
+ */
+int rampart_path_file_id(const char *path, size_t len, struct rampart_file_id *id);
+
+/**
  * struct rampart_subject - a task as events and log lines describe it.
  * @uid: real uid, @euid: effective uid, @gid: real gid, @egid: effective gid,
  *	 all in the initial user namespace.
@@ -31,6 +54,7 @@ enum rampart_decision {
  * @comm: command name.
  * @exe: executable path (points into @exe_buf, or to a fixed placeholder).
  * @exe_buf: storage for @exe.
+ * @exe_id: what the executable is (present 0 when there is none).
  */
 struct rampart_subject {
 	u32 uid, euid, gid, egid;
@@ -38,6 +62,7 @@ struct rampart_subject {
 	char comm[TASK_COMM_LEN];
 	const char *exe;
 	char exe_buf[RAMPART_EXE_MAX];
+	struct rampart_file_id exe_id;
 };
 
 /*
@@ -74,7 +99,7 @@ struct rampart_setting {
 	int id;		/* passed back to the callbacks */
 };
 
-#define RAMPART_SETTINGS_MAX 16
+#define RAMPART_SETTINGS_MAX 24
 
 struct rampart_settings {
 	const char *dir;

@@ -13,19 +13,25 @@
 #include <linux/rampart_hooks.h>
 #else
 #include <linux/list.h>
+#include <linux/pid_types.h>
 #include <linux/security.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 4
+#define RAMPART_HOOKS_ABI 5
 
 struct cred;
 struct dentry;
 struct file;
+struct kern_ipc_perm;
 struct kernel_siginfo;
 struct linux_binprm;
+struct mnt_idmap;
 struct path;
+struct pid;
+struct super_block;
 struct task_struct;
 struct user_namespace;
+struct vm_area_struct;
 
 /**
  * struct rampart_hook_ops - one module's handlers; NULL handlers are skipped.
@@ -54,6 +60,26 @@ struct user_namespace;
  * @inode_getattr: security_inode_getattr() (stat and friends).
  * @capable: security_capable(); called in atomic context too.
  * @file_receive: security_file_receive() (a descriptor passed over a socket).
+ * @sb_kern_mount: security_sb_kern_mount() (a new superblock is mounted: mount(2),
+ *	fsconfig(FSCONFIG_CMD_CREATE)).
+ * @sb_remount: security_sb_remount().
+ * @move_mount: security_move_mount() (attaching a detached or moved mount).
+ * @inode_setxattr: security_inode_setxattr().
+ * @task_setnice: security_task_setnice().
+ * @bprm_creds_from_file: security_bprm_creds_from_file(), after the capability
+ *	module computed the new credentials (bprm->secureexec says whether the exec
+ *	raises privilege: setuid, setgid or file capabilities).
+ * @file_truncate: security_file_truncate() (ftruncate, and open with O_TRUNC).
+ * @file_fcntl: security_file_fcntl().
+ * @mmap_file: security_mmap_file().
+ * @file_mprotect: security_file_mprotect().
+ * @shm_shmat: security_shm_shmat().
+ * @chdir: chdir(2) to a looked-up directory (a hook point, like @fchdir).
+ * @unshare: unshare(2) with its flags, before anything is unshared (a hook point).
+ * @setns: setns(2), with the CLONE_NEW* types about to be joined (resolved from
+ *	the namespace file, or the pidfd's flags), before any is joined (a hook point).
+ * @file_setown: F_SETOWN, F_SETOWN_EX, FIOSETOWN and SIOCSPGRP naming @pid of
+ *	@type as the receiver of a file's signals, under rcu_read_lock() (a hook point).
  * @task_fork: kernel_clone(), in the parent before the child is created; may
  *	sleep (e.g. to throttle forks). A hook point, not an LSM hook.
  * @task_crash: a task is about to die of a core-dumping signal (get_signal(),
@@ -94,6 +120,24 @@ struct rampart_hook_ops {
 	int (*capable)(const struct cred *cred, struct user_namespace *ns, int cap,
 		       unsigned int opts);
 	int (*file_receive)(struct file *file);
+	int (*sb_kern_mount)(const struct super_block *sb);
+	int (*sb_remount)(struct super_block *sb, void *mnt_opts);
+	int (*move_mount)(const struct path *from_path, const struct path *to_path);
+	int (*inode_setxattr)(struct mnt_idmap *idmap, struct dentry *dentry,
+			      const char *name, const void *value, size_t size, int flags);
+	int (*task_setnice)(struct task_struct *p, int nice);
+	int (*bprm_creds_from_file)(struct linux_binprm *bprm, const struct file *file);
+	int (*file_truncate)(struct file *file);
+	int (*file_fcntl)(struct file *file, unsigned int cmd, unsigned long arg);
+	int (*mmap_file)(struct file *file, unsigned long reqprot, unsigned long prot,
+			 unsigned long flags);
+	int (*file_mprotect)(struct vm_area_struct *vma, unsigned long reqprot,
+			     unsigned long prot);
+	int (*shm_shmat)(struct kern_ipc_perm *perm, char __user *shmaddr, int shmflg);
+	int (*chdir)(const struct path *path);
+	int (*unshare)(unsigned long flags);
+	int (*setns)(int nstypes);
+	int (*file_setown)(struct pid *pid, enum pid_type type);
 	struct list_head node;
 };
 
