@@ -8,11 +8,12 @@
 use crate::config::{Config, Network, StartAt};
 use crate::event::{Event, SourceKind};
 use crate::response::nft::Nft;
+use crate::response::outcome::Outcome;
 use crate::rules::{self, engine::Engine};
 use crate::sinks::{alerts, learning::JsonLines};
 use crate::sources::{file::Follower, file::Position, journal, kernel_copies, kmsg, rampart};
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::IpAddr;
 use std::os::unix::fs::OpenOptionsExt;
@@ -41,7 +42,6 @@ struct Pipeline {
     learning: JsonLines,
     foreground: bool,
     host: String,
-    blocked: HashMap<IpAddr, Instant>,
 }
 
 impl Pipeline {
@@ -64,7 +64,6 @@ impl Pipeline {
             nft,
             foreground,
             host,
-            blocked: HashMap::new(),
         })
     }
 
@@ -75,9 +74,12 @@ impl Pipeline {
             }
         }
         for m in self.engine.process(event) {
+            let (id, level) = (self.engine.rule(&m).id, self.engine.rule(&m).level);
+            // The response first: the alert says what it came to.
+            let outcome = m.block.map(|ip| (ip, self.block(ip, id)));
             let rule = self.engine.rule(&m);
-            if rule.level > 0 && rule.level >= self.config.min_level {
-                let line = alerts::to_ecs(rule, &m, event, &self.host).to_string();
+            if level > 0 && level >= self.config.min_level {
+                let line = alerts::to_ecs(rule, &m, event, &self.host, outcome.as_ref()).to_string();
                 if self.foreground {
                     println!("{line}");
                 }
@@ -85,30 +87,32 @@ impl Pipeline {
                     eprintln!("rampart-hidsd: alerts file: {e:#}");
                 }
             }
-            if let Some(ip) = m.block {
-                let id = rule.id;
-                self.block(ip, id);
-            }
         }
     }
 
-    fn block(&mut self, ip: IpAddr, rule: u32) {
+    /// Blocks `ip` (asked by rule `rule`) and says what came of it. Every request goes
+    /// to nftables (adding a blocked address again is harmless): an address the admin
+    /// unbanned is blocked again when it attacks again.
+    fn block(&mut self, ip: IpAddr, rule: u32) -> Outcome {
         let ip = ip.to_canonical();
         if self.allowlist.iter().any(|n| n.contains(ip)) {
             eprintln!("rampart-hidsd: rule {rule}: {ip} is allowlisted, not blocked");
-            return;
+            return Outcome::Allowlisted;
         }
-        let Some(nft) = &self.nft else { return };
-        let ttl = Duration::from_secs(self.config.response.block_seconds);
-        if self.blocked.get(&ip).is_some_and(|at| at.elapsed() < ttl) {
-            return;
-        }
-        match nft.block(ip, self.config.response.block_seconds) {
-            Ok(()) => {
-                eprintln!("rampart-hidsd: rule {rule}: blocked {ip} for {}s", ttl.as_secs());
-                self.blocked.insert(ip, Instant::now());
+        let Some(nft) = &self.nft else { return Outcome::Disabled };
+        let seconds = self.config.response.block_seconds;
+        match nft.block_or_recreate(ip, seconds) {
+            Ok(recreated) => {
+                if recreated {
+                    eprintln!("rampart-hidsd: the nftables blocklist was gone (nft flush ruleset?): set up again");
+                }
+                eprintln!("rampart-hidsd: rule {rule}: blocked {ip} for {seconds}s");
+                Outcome::Blocked { recreated }
             }
-            Err(e) => eprintln!("rampart-hidsd: rule {rule}: blocking {ip} failed: {e:#}"),
+            Err(e) => {
+                eprintln!("rampart-hidsd: rule {rule}: blocking {ip} failed: {e:#}");
+                Outcome::Failed(format!("{e:#}"))
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
 //! Active response.
 
 pub mod nft;
+pub mod outcome;

@@ -86,6 +86,15 @@ impl Nft {
         self.run_script(&format!("add element inet {} {} {{ {ip} timeout {seconds}s }}\n", self.table, set_name(ip)))
     }
 
+    /// Blocks `ip` for `seconds`; when that fails, sets the table up again and retries
+    /// once (after `nft flush ruleset` the table is gone). Returns whether it had to.
+    pub fn block_or_recreate(&self, ip: IpAddr, seconds: u64) -> Result<bool> {
+        let Err(first) = self.block(ip, seconds) else { return Ok(false) };
+        self.setup().with_context(|| format!("{first:#}; setting the table up again"))?;
+        self.block(ip, seconds).with_context(|| format!("{first:#}; after setting the table up again"))?;
+        Ok(true)
+    }
+
     /// Removes `ip` from the blocklist.
     pub fn unblock(&self, ip: IpAddr) -> Result<()> {
         self.run_script(&format!("delete element inet {} {} {{ {ip} }}\n", self.table, set_name(ip)))

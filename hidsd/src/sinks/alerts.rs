@@ -1,9 +1,11 @@
 //! Alerts as JSON lines with Elastic Common Schema field names.
 
 use crate::event::Event;
+use crate::response::outcome::Outcome;
 use crate::rules::engine::Match;
 use crate::rules::Rule;
 use serde_json::{json, Map, Value};
+use std::net::IpAddr;
 
 /// RFC 3339 UTC timestamp of a Unix time.
 pub fn rfc3339(epoch: i64) -> String {
@@ -28,8 +30,9 @@ fn days_from_year(year: i64) -> i64 {
     365 * (year - 1970) + (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400)
 }
 
-/// The ECS document of an alert: `rule` matched (`m`) on `event`.
-pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str) -> Value {
+/// The ECS document of an alert: `rule` matched (`m`) on `event`; `response` is the
+/// address a block was asked for and what came of it.
+pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, response: Option<&(IpAddr, Outcome)>) -> Value {
     let f = &m.fields;
     let mut doc = Map::new();
     doc.insert("@timestamp".into(), json!(rfc3339(event.time)));
@@ -56,8 +59,8 @@ pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str) -> Value {
     if let Some(user) = f.get("user") {
         doc.insert("user".into(), json!({ "name": user }));
     }
-    if let Some(ip) = m.block {
-        doc.insert("rampart".into(), json!({ "response": { "action": "block", "address": ip.to_string() } }));
+    if let Some((ip, outcome)) = response {
+        doc.insert("rampart".into(), json!({ "response": outcome.to_json(*ip) }));
     }
     doc.insert("labels".into(), json!(f));
     doc.insert("message".into(), json!(rule.description));

@@ -49,6 +49,31 @@ pub fn start(config: &Path) -> Child {
         .unwrap()
 }
 
+/// A started daemon that is killed if the test fails before stopping it (it would
+/// otherwise hold the test's output open).
+pub struct Running(Option<Child>);
+
+impl Running {
+    /// Starts the daemon in the background.
+    pub fn start(config: &Path) -> Self {
+        Running(Some(start(config)))
+    }
+
+    /// Stops it with SIGTERM (see [`stop`]).
+    pub fn stop(mut self) -> String {
+        stop(self.0.take().expect("running"))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Sends `signal` to the daemon.
 pub fn signal(child: &Child, signal: i32) {
     // SAFETY: kill(2) with a pid this test started; no memory is involved.
@@ -82,4 +107,29 @@ pub fn alerts(dir: &Path) -> Vec<serde_json::Value> {
 pub fn is_root() -> bool {
     // SAFETY: geteuid(2) has no arguments and cannot fail.
     unsafe { libc::geteuid() == 0 }
+}
+
+/// A network namespace for nftables tests, deleted when dropped.
+pub struct Netns(pub String);
+
+impl Netns {
+    /// Creates a namespace named after the test and the process.
+    pub fn create(test: &str) -> Self {
+        let name = format!("rampart-hidsd-{test}-{}", std::process::id());
+        let status = Command::new("ip").args(["netns", "add", &name]).status().expect("running ip (install iproute2)");
+        assert!(status.success(), "ip netns add failed");
+        Netns(name)
+    }
+
+    /// Runs `nft ARGS...` in the namespace; its stdout (empty on failure).
+    pub fn nft(&self, args: &[&str]) -> String {
+        let out = Command::new("ip").args(["netns", "exec", &self.0, "nft"]).args(args).output().expect("running nft");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
 }
