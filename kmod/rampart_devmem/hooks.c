@@ -67,13 +67,58 @@ static int devmem_check_inode(const struct inode *inode)
 	return target == DEVMEM_TARGET_NONE ? 0 : devmem_check(target);
 }
 
+/* Names of the kernel's integrity lockdown reasons, for events and log lines. */
+static const char *const integrity_names[LOCKDOWN_INTEGRITY_MAX] = {
+	[LOCKDOWN_MODULE_SIGNATURE] = "unsigned module loading",
+	[LOCKDOWN_DEV_MEM] = "/dev/mem,kmem,port",
+	[LOCKDOWN_EFI_TEST] = "/dev/efi_test access",
+	[LOCKDOWN_KEXEC] = "kexec of unsigned images",
+	[LOCKDOWN_HIBERNATION] = "hibernation",
+	[LOCKDOWN_PCI_ACCESS] = "direct PCI access",
+	[LOCKDOWN_IOPORT] = "raw io port access",
+	[LOCKDOWN_MSR] = "raw MSR access",
+	[LOCKDOWN_ACPI_TABLES] = "modifying ACPI tables",
+	[LOCKDOWN_DEVICE_TREE] = "modifying device tree contents",
+	[LOCKDOWN_PCMCIA_CIS] = "direct PCMCIA CIS storage",
+	[LOCKDOWN_TIOCSSERIAL] = "reconfiguration of serial port IO",
+	[LOCKDOWN_MODULE_PARAMETERS] = "unsafe module parameters",
+	[LOCKDOWN_MMIOTRACE] = "unsafe mmio",
+	[LOCKDOWN_DEBUGFS] = "debugfs access",
+	[LOCKDOWN_XMON_WR] = "xmon write access",
+	[LOCKDOWN_BPF_WRITE_USER] = "use of bpf to write user RAM",
+	[LOCKDOWN_DBG_WRITE_KERNEL] = "use of kgdb/kdb to write kernel RAM",
+	[LOCKDOWN_RTAS_ERROR_INJECTION] = "RTAS error injection",
+	[LOCKDOWN_XEN_USER_ACTIONS] = "Xen guest user action",
+};
+
+/*
+ * Once locked, every change to the kernel's integrity that lockdown asks about
+ * is refused to everyone. /dev/mem (LOCKDOWN_DEV_MEM, asked by open_port()),
+ * I/O ports and MSRs keep their own rules, so allowlisted programs still work.
+ */
+static int devmem_check_integrity(enum lockdown_reason what)
+{
+	struct rampart_subject s;
+	const char *name = integrity_names[what] ?: "kernel integrity";
+	u8 verdict = rampart_devmem_decide_integrity();
+
+	if (verdict != DEVMEM_AUDIT && verdict != DEVMEM_DENY)
+		return 0;
+	rampart_subject_fill(&s, current);
+	rampart_event_emit(&s, "devmem", verdict == DEVMEM_DENY ? RAMPART_DENY : RAMPART_AUDIT,
+			   name, "kernel integrity change after lock");
+	return verdict == DEVMEM_DENY ? -EPERM : 0;
+}
+
 static int devmem_check_lockdown(enum lockdown_reason what)
 {
 	if (what == LOCKDOWN_IOPORT)
 		return devmem_check(DEVMEM_TARGET_IOPORT);
 	if (what == LOCKDOWN_MSR)
 		return devmem_check(DEVMEM_TARGET_MSR);
-	return 0;
+	if (what == LOCKDOWN_DEV_MEM || what <= LOCKDOWN_NONE || what >= LOCKDOWN_INTEGRITY_MAX)
+		return 0;
+	return devmem_check_integrity(what);
 }
 
 /* lsm mode */
@@ -147,6 +192,7 @@ int rampart_devmem_attach(void)
 		err = rampart_hooks_attach(&devmem_hook_ops);
 		if (!err) {
 			hook_mode = DEVMEM_HOOKS_LSM;
+			rampart_devmem_report_preexisting();
 			return 0;
 		}
 		if (err != -ENOENT)
@@ -159,6 +205,7 @@ int rampart_devmem_attach(void)
 		return err;
 	}
 	hook_mode = DEVMEM_HOOKS_FALLBACK;
+	rampart_devmem_report_preexisting();
 	return 0;
 }
 

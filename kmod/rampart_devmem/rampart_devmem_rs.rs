@@ -131,6 +131,21 @@ pub extern "C" fn rampart_devmem_decide(target: u8, exe: *const FileId) -> u8 {
     verdict.code()
 }
 
+/// Decides a kernel-integrity lockdown question (called from `hooks.c` in hook
+/// context: does not sleep).
+#[no_mangle]
+pub extern "C" fn rampart_devmem_decide_integrity() -> u8 {
+    let Some(state) = state() else { return 0 };
+    let mode = Mode::from_raw(state.mode.load(Ordering::Relaxed));
+    let verdict = devmem::decide_integrity(mode, state.locked.load(Ordering::Acquire));
+    match verdict {
+        Verdict::Audit => state.audited.fetch_add(1, Ordering::Relaxed),
+        Verdict::Deny => state.denied.fetch_add(1, Ordering::Relaxed),
+        Verdict::Ignore | Verdict::Allowlisted => 0,
+    };
+    verdict.code()
+}
+
 const OBJECTS: [&core::ffi::CStr; 5] = [c"/dev/mem", c"/dev/kmem", c"/dev/port", c"ioport", c"msr"];
 const REASONS: [&core::ffi::CStr; 3] = [c"raw memory device access", c"raw I/O port access", c"MSR write"];
 

@@ -33,6 +33,7 @@ void rampart_devmem_fs_exit(void);
 /* Rust, called from C. */
 u8 rampart_devmem_target(u32 major, u32 minor);
 u8 rampart_devmem_decide(u8 target, const struct rampart_file_id *exe);
+u8 rampart_devmem_decide_integrity(void);
 const char *rampart_devmem_object(u8 target);
 const char *rampart_devmem_reason(u8 target);
 /* Settings: a store returns 0, 1 when it locked, or a negative errno; a show the bytes written. */
@@ -48,5 +49,7 @@ size_t rampart_devmem_show(int setting, char *buf, size_t cap);
 
 /* C, between C files. */
 unsigned long rampart_devmem_probe_missed(void);
+/* preexisting.c: reports what was opened or raised before the module loaded. */
+void rampart_devmem_report_preexisting(void);
 
 #endif /* RAMPART_DEVMEM_SHIM_H */

@@ -55,6 +55,21 @@ impl Target {
     }
 }
 
+/// The decision on a change to the running kernel's integrity that the kernel's
+/// lockdown asks about (unsigned modules, kexec, hibernation, PCI BAR and config
+/// access, ACPI tables, unsafe module parameters, ...): refused to everyone, root
+/// included and allowlists ignored, once the settings are `locked`; before that the
+/// module does not judge them (the memory devices, I/O ports and MSRs have their own
+/// rules).
+pub fn decide_integrity(mode: Mode, locked: bool) -> Verdict {
+    match mode {
+        _ if !locked => Verdict::Ignore,
+        Mode::Off => Verdict::Ignore,
+        Mode::Audit => Verdict::Audit,
+        Mode::Enforce => Verdict::Deny,
+    }
+}
+
 /// The decision for `target` reached by the executable file `exe` under `mode`.
 pub fn decide(mode: Mode, allow: &Allowlist, exe: &FileId) -> Verdict {
     match mode {
@@ -81,6 +96,14 @@ mod tests {
 
     fn file(ino: u64) -> FileId {
         FileId { dev: 8, ino, generation: 1, present: 1 }
+    }
+
+    #[test]
+    fn integrity_only_once_locked() {
+        assert_eq!(decide_integrity(Mode::Enforce, false), Verdict::Ignore);
+        assert_eq!(decide_integrity(Mode::Enforce, true), Verdict::Deny);
+        assert_eq!(decide_integrity(Mode::Audit, true), Verdict::Audit);
+        assert_eq!(decide_integrity(Mode::Off, true), Verdict::Ignore);
     }
 
     #[test]
