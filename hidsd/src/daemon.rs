@@ -157,6 +157,11 @@ fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
     std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).ok()
 }
 
+/// Where every source is (to tell whether there is progress to save).
+fn progress(followers: &[(Follower, bool)], cursor: Option<&str>) -> (Vec<Position>, Option<String>) {
+    (followers.iter().map(|(f, _)| f.position()).collect(), cursor.map(String::from))
+}
+
 /// The configured files' followers, resuming at `saved` positions; each with whether
 /// it starts without one (its first poll reads history).
 fn followers_of(config: &Config, saved: &BTreeMap<PathBuf, Position>) -> Vec<(Follower, bool)> {
@@ -301,6 +306,9 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         }
     };
     let mut last_save = Instant::now();
+    // Progress is saved after every pass that made some, so a crash or `kill -9`
+    // replays at most one pass of input.
+    let mut saved_progress = progress(&followers, journal.cursor.as_deref());
     eprintln!(
         "rampart-hidsd: {} rules; following {} files{}{}",
         pipeline.engine.rules().len(),
@@ -375,9 +383,13 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                 Err(e) => eprintln!("rampart-hidsd: reload rejected, keeping the running configuration: {e:#}"),
             }
         }
-        if last_save.elapsed() > Duration::from_secs(5) {
+        let now_progress = progress(&followers, journal.cursor.as_deref());
+        if now_progress != saved_progress {
             save_offsets(&config, &followers)?;
             save_cursor(&cursor_path, journal.cursor.as_deref())?;
+            saved_progress = now_progress;
+        }
+        if last_save.elapsed() > Duration::from_secs(5) {
             if let Some(m) = fim_monitor.as_mut() {
                 m.save_if_dirty()?;
             }

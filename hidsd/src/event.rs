@@ -36,6 +36,10 @@ pub struct Event {
     pub fields: BTreeMap<String, String>,
     /// The original record.
     pub raw: String,
+    /// Where the record is in its source, the same when it is read again (a file's
+    /// `inode:offset`, a journal cursor, a kernel sequence number): alerts get ids
+    /// from it, so a replay after a crash repeats ids instead of inventing new alerts.
+    pub record: Option<String>,
 }
 
 /// What rules look at in an event, borrowed: decoding can hand lines to the rules

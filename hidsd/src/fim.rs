@@ -290,6 +290,7 @@ pub fn change_event(change: &Change) -> crate::event::Event {
         message: message.clone(),
         fields,
         raw: message,
+        record: None,
     }
 }
 

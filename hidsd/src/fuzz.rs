@@ -241,6 +241,7 @@ fn rule_files() {
                 message: "Failed 192.0.2.1".into(),
                 fields: Default::default(),
                 raw: String::new(),
+                record: None,
             };
             for time in [i64::MIN, 0, i64::MAX] {
                 let _ = engine.process(&crate::event::Event { time, ..event.clone() });

@@ -55,6 +55,7 @@ pub fn decode(raw: &[u8], origin: &str, year: i64, proof: &FileProof, stats: &mu
         message: view.message.to_string(),
         fields: BTreeMap::new(),
         raw: text.to_string(),
+        record: None,
     })
 }
 

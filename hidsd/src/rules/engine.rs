@@ -308,6 +308,7 @@ mod tests {
             message: message.into(),
             fields: BTreeMap::new(),
             raw: message.into(),
+            record: None,
         }
     }
 

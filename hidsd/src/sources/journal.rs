@@ -70,6 +70,7 @@ pub fn decode(line: &str, trust: &Trust) -> Option<Entry> {
             message,
             fields: BTreeMap::new(),
             raw,
+            record: Some(cursor.clone()),
         },
         cursor,
         kernel_record,

@@ -64,6 +64,7 @@ pub fn to_event(record: &str, boot_time: i64, stats: &mut KmsgStats) -> Option<E
         message: r.message.to_string(),
         fields: BTreeMap::new(),
         raw: r.message.to_string(),
+        record: Some(format!("kmsg:{}", r.seq)),
     })
 }
 

@@ -2,6 +2,7 @@
 //! Each turns raw input into [`crate::event::Event`]s and counts what it skipped.
 
 pub mod file;
+pub mod fingerprint;
 pub mod inotify;
 pub mod journal;
 pub mod kernel_copies;

@@ -42,6 +42,7 @@ impl Decoder {
                     message: message.clone(),
                     fields: BTreeMap::new(),
                     raw: message,
+                    record: Some(format!("lost:{seq}")),
                 });
             }
         }
@@ -58,6 +59,7 @@ impl Decoder {
             message: line.to_string(),
             fields,
             raw: line.to_string(),
+            record: Some(format!("rampart:{seq}")),
         });
         events
     }
