@@ -338,10 +338,61 @@ static int rbac_path_rename(const struct path *old_dir, struct dentry *old_dentr
 	return rbac_create(old_dir, old_dentry);
 }
 
+/*
+ * What current's subject may do to the object at (@mnt, @dentry), asked without
+ * counting or reporting anything; false when no policy or subject applies.
+ * Process context (the walk crosses mount points).
+ */
+static bool rbac_granted(struct vfsmount *mnt, struct dentry *dentry, u32 *granted)
+{
+	struct rbac_query q = {
+		.access = 0,
+		.subject.index = RBAC_NO_SUBJECT,
+	};
+	struct rbac_policy *policy;
+	bool found = false;
+	unsigned int seq;
+
+	rbac_fill_ids(&q);
+	policy = rbac_policy_get();
+	if (!policy)
+		return false;
+	rbac_policy_view(policy, &q.policy);
+	if (q.policy.bytes && rbac_find_subject(&q, true) && rampart_rbac_begin_objects(&q)) {
+		if (!rbac_object_cached(&q, mnt, dentry, &seq))
+			rbac_walk(&q, mnt, dentry, true);
+		rampart_rbac_allows(&q, READ_ONCE(rampart_rbac_mode));
+		*granted = q.granted;
+		found = true;
+	}
+	rbac_policy_put(policy);
+	return found;
+}
+
+/* The rights a hard link could widen (hidden and audit are the source's business). */
+#define RBAC_LINKED_RIGHTS (RBAC_READ | RBAC_WRITE | RBAC_APPEND | RBAC_CREATE | RBAC_DELETE | RBAC_EXEC)
+
+/*
+ * A hard link creates a name, and must not grant more than the file has where
+ * it is (grsecurity's rule): a file without a rule of its own, linked out of a
+ * denied directory into a permissive one, would otherwise take the permissive
+ * directory's rules.
+ */
 static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
 			  struct dentry *new_dentry)
 {
-	return rbac_create(new_dir, new_dentry);
+	u32 before, after;
+	int err = rbac_create(new_dir, new_dentry);
+
+	if (err || !READ_ONCE(rampart_rbac_mode) || !current->mm)
+		return err;
+	/* Links never cross mounts (EXDEV), so the source is on new_dir's mount. */
+	if (!rbac_granted(new_dir->mnt, old_dentry, &before) ||
+	    !rbac_granted(new_dir->mnt, new_dentry, &after))
+		return 0;
+	if (!((after & ~before) & RBAC_LINKED_RIGHTS))
+		return 0;
+	return rbac_check(new_dir->mnt, old_dentry, after & RBAC_LINKED_RIGHTS, true);
 }
 
 static int rbac_path_truncate(const struct path *path)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Walks from a file up towards the root: the file (or a name being created),
- * then every directory above it, across mount points up to the real root, so a
- * file is found under the same directories however it was reached (..,
- * symlinks, bind mounts, a chroot, a passed descriptor). Each level is matched
+ * then every directory above it on its own filesystem, up to that filesystem's
+ * root even when the file was reached through a bind mount of a subdirectory
+ * (so /srv/secret/sub bound at /tmp/y keeps /srv/secret's rules), then across
+ * mount points up to the real root, so a file is found under the same
+ * directories however it was reached (.., symlinks, bind mounts, a chroot, a
+ * passed descriptor). Each level is matched
  * against the policy as the walk reaches it (rampart_rbac_visit) and the walk
  * stops at the first match: nothing is copied or allocated, and the file's name
  * is read only when the policy names files in its directory.
@@ -73,10 +76,12 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 
 /*
  * Matches @from (unless @skip_first: a mount point, hidden by what is mounted on
- * it) and its ancestors up to @root, the mount's root.
+ * it) and its ancestors up to the root of its filesystem: past the mount's own
+ * root when the mount is a bind of a subdirectory, since the file's real
+ * parents decide, not where it was bound.
  */
-static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from,
-				       struct dentry *root, bool first, bool skip_first)
+static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from, bool first,
+				       bool skip_first)
 {
 	enum walk_result result = WALK_MOUNT_TOP;
 	struct dentry *d = from;
@@ -86,7 +91,7 @@ static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from
 	rcu_read_lock();
 	seq = read_seqbegin(&rename_lock);
 	if (skip_first) {
-		if (d == root || IS_ROOT(d))
+		if (IS_ROOT(d))
 			goto out;
 		d = READ_ONCE(d->d_parent);
 	}
@@ -95,7 +100,7 @@ static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from
 			result = WALK_FOUND;
 			break;
 		}
-		if (d == root || IS_ROOT(d))
+		if (IS_ROOT(d))
 			break;
 		if (++steps > RBAC_MAX_STEPS) {
 			result = WALK_GAVE_UP;
@@ -124,7 +129,7 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 	q->cacheable = 1;
 	for (;;) {
 		for (tries = 0; tries < 8; tries++) {
-			r = walk_one_mount(q, p.dentry, p.mnt->mnt_root, first, !first);
+			r = walk_one_mount(q, p.dentry, first, !first);
 			if (r != WALK_RACED)
 				break;
 		}

@@ -380,6 +380,27 @@ static int cmd_unappend(const char *how, const char *path, const char *other)
 	return 0;
 }
 
+/* Reads a byte of PATH. */
+static int cmd_read(const char *path)
+{
+	char byte;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || read(fd, &byte, 1) < 0)
+		return refused("read", "open");
+	printf("read: done\n");
+	return 0;
+}
+
+/* Hard-links SRC as DST. */
+static int cmd_link(const char *src, const char *dst)
+{
+	if (link(src, dst))
+		return refused("link", "link");
+	printf("link: done\n");
+	return 0;
+}
+
 /* Kernel pseudo-files a confined program needs: a pidfd and a pipe. */
 static int cmd_pseudo_files(void)
 {
@@ -435,6 +456,10 @@ int main(int argc, char **argv)
 		return cmd_nice();
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "unappend"))
 		return cmd_unappend(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "read"))
+		return cmd_read(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "link"))
+		return cmd_link(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "pseudo-files"))
 		return cmd_pseudo_files();
 	if (argc == 2 && !strcmp(argv[1], "userns-hold"))
@@ -450,6 +475,6 @@ int main(int argc, char **argv)
 			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
 			"userns-hold|userns-join PID|\n"
 			"unappend open-trunc|ftruncate|punch|setfl|append PATH|unappend rename-over|exchange PATH OTHER|\n"
-			"pseudo-files\n");
+			"pseudo-files|read PATH|link SRC DST\n");
 	return 2;
 }
