@@ -29,6 +29,10 @@ pub struct Entry {
     pub mtime: i64,
     /// Inode number.
     pub inode: u64,
+    /// Link count: a new hard link (from outside the tree, say) changes it (0 in
+    /// baselines of older versions: not compared).
+    #[serde(default)]
+    pub nlink: u64,
 }
 
 /// A baseline: path to entry, plus files that could not be read.
@@ -63,7 +67,7 @@ pub enum Change {
         /// Current hash.
         after: String,
     },
-    /// Same content, different mode, owner, inode or mtime.
+    /// Same content, different mode, owner, inode, mtime or link count.
     Metadata {
         /// Path.
         path: PathBuf,
@@ -106,6 +110,7 @@ fn entry_of(path: &Path, buf: &mut [u8]) -> std::io::Result<Entry> {
         size: meta.size(),
         mtime: meta.mtime(),
         inode: meta.ino(),
+        nlink: meta.nlink(),
     })
 }
 
@@ -175,6 +180,7 @@ pub fn diff(path: &Path, old: Option<&Entry>, new: Option<&Entry>) -> Option<Cha
                 ("gid", old.gid != new.gid),
                 ("inode", old.inode != new.inode),
                 ("mtime", old.mtime != new.mtime),
+                ("nlink", old.nlink != 0 && old.nlink != new.nlink),
             ]
             .into_iter()
             .filter_map(|(name, changed)| changed.then_some(name))
@@ -200,6 +206,7 @@ pub struct Monitor {
     baseline: Baseline,
     database: PathBuf,
     roots: Vec<PathBuf>,
+    realtime: Vec<PathBuf>,
     exclude: Vec<PathBuf>,
     watcher: crate::sources::inotify::Watcher,
     maintenance_flag: PathBuf,
@@ -213,9 +220,15 @@ impl Monitor {
     /// Starts watching `realtime` directories against the baseline in `database`.
     pub fn open(config: &crate::config::Fim) -> Result<Self> {
         let baseline = load(&config.database)?;
-        let watcher = crate::sources::inotify::Watcher::new(&config.realtime, &config.exclude)
+        let mut watcher = crate::sources::inotify::Watcher::new(&config.realtime, &config.exclude)
             .context("starting inotify watches")?;
+        for (path, entry) in &baseline.files {
+            if entry.nlink > 1 && config.realtime.iter().any(|r| path.starts_with(r)) {
+                watcher.watch_file(path);
+            }
+        }
         Ok(Self {
+            realtime: config.realtime.clone(),
             baseline,
             database: config.database.clone(),
             roots: config.paths.clone(),
@@ -233,17 +246,48 @@ impl Monitor {
         self.watcher.watched()
     }
 
-    /// Changes since the last poll, as events for the rules.
+    /// The files to check for changed `paths`: a directory (or a path that is gone)
+    /// stands for everything under it, in the tree now and in the baseline.
+    fn expand(&self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for path in paths {
+            let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            if is_dir {
+                out.extend(list_files(std::slice::from_ref(&path), &self.exclude));
+            } else {
+                out.push(path.clone());
+            }
+            out.extend(
+                self.baseline.files.range(path.clone()..).map(|(p, _)| p).take_while(|p| p.starts_with(&path)).cloned(),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Changes since the last poll, as events for the rules. When the kernel dropped
+    /// events, that raises an event itself and every watched file is checked.
     pub fn poll(&mut self) -> Vec<crate::event::Event> {
         let maintenance = self.maintenance_flag.exists();
         let mut events = Vec::new();
-        for path in self.watcher.poll() {
+        let changes = self.watcher.poll();
+        let paths = if changes.overflowed {
+            events.push(overflow_event());
+            self.realtime.clone()
+        } else {
+            changes.paths
+        };
+        for path in self.expand(paths) {
             let covered =
                 self.roots.iter().any(|r| path.starts_with(r)) && !self.exclude.iter().any(|x| path.starts_with(x));
             if !covered {
                 continue;
             }
             let new = entry_of(&path, &mut self.buf).ok();
+            if new.as_ref().is_some_and(|e| e.nlink > 1) {
+                self.watcher.watch_file(&path);
+            }
             let Some(change) = diff(&path, self.baseline.files.get(&path), new.as_ref()) else { continue };
             match new {
                 Some(entry) => self.baseline.files.insert(path.clone(), entry),
@@ -266,6 +310,24 @@ impl Monitor {
             self.dirty = false;
         }
         Ok(())
+    }
+}
+
+/// The event for lost realtime events (inotify queue overflow): everything was checked again.
+fn overflow_event() -> crate::event::Event {
+    let message = "realtime events lost (inotify queue overflow): all watched files checked again".to_string();
+    let mut fields = BTreeMap::new();
+    fields.insert("change".to_string(), "overflow".to_string());
+    crate::event::Event {
+        source: crate::event::SourceKind::Fim,
+        origin: "fim".into(),
+        time: crate::logline::now(),
+        program: "fim".into(),
+        proven: true,
+        message: message.clone(),
+        fields,
+        raw: message,
+        record: None,
     }
 }
 

@@ -140,12 +140,14 @@ fn fim_command(config: &config::Config, action: FimAction) -> Result<bool> {
                 let line = if json { serde_json::to_string(change)? } else { format!("{change:?}") };
                 out(&format!("{line}\n"));
             }
+            // With --json stdout is one JSON object per line: the summary goes to stderr.
+            let summary = |text: String| if json { eprintln!("{text}") } else { out(&format!("{text}\n")) };
             if update {
                 fim::save(&now, &config.fim.database)?;
-                out(&format!("{} changes accepted into the baseline\n", changes.len()));
+                summary(format!("{} changes accepted into the baseline", changes.len()));
                 return Ok(true);
             }
-            out(&format!("{} changes\n", changes.len()));
+            summary(format!("{} changes", changes.len()));
             Ok(changes.is_empty())
         }
     }

@@ -1,5 +1,9 @@
 //! Realtime file watches with inotify: which paths under the watched directories
-//! changed since the last poll. New subdirectories are watched as they appear.
+//! changed since the last poll. New subdirectories are watched as they appear, and
+//! what they already hold when the watch is added (moved in, or written before it)
+//! is reported too; a directory moved out or deleted is reported as its path (its
+//! files are gone from the tree). Files with more than one link are watched
+//! themselves: an edit through a link outside the tree reaches no directory watch.
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -15,6 +19,15 @@ const MASK: u32 = libc::IN_CLOSE_WRITE
     | libc::IN_MOVED_FROM
     | libc::IN_MOVED_TO
     | libc::IN_DELETE_SELF;
+
+/// What changed since the last poll.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths that changed (deduplicated, sorted); a directory stands for everything under it.
+    pub paths: Vec<PathBuf>,
+    /// The kernel's queue overflowed: events were lost, a full check is due.
+    pub overflowed: bool,
+}
 
 /// An inotify instance watching directory trees.
 pub struct Watcher {
@@ -47,27 +60,57 @@ impl Watcher {
         self.dirs.len()
     }
 
-    fn watch_tree(&mut self, root: &Path) {
-        let exclude = self.exclude.clone();
-        let dirs = walkdir::WalkDir::new(root)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|e| !exclude.iter().any(|x| e.path().starts_with(x)))
-            .flatten()
-            .filter(|e| e.file_type().is_dir());
-        for dir in dirs {
-            let Ok(path) = CString::new(dir.path().as_os_str().as_bytes()) else { continue };
-            // SAFETY: `path` is a NUL-terminated string that outlives the call.
-            let wd = unsafe { libc::inotify_add_watch(self.fd.as_raw_fd(), path.as_ptr(), MASK) };
-            if wd >= 0 {
-                self.dirs.insert(wd, dir.into_path());
-            }
+    fn add_watch(&mut self, path: &Path, mask: u32) {
+        let Ok(c_path) = CString::new(path.as_os_str().as_bytes()) else { return };
+        // SAFETY: `c_path` is a NUL-terminated string that outlives the call.
+        let wd = unsafe { libc::inotify_add_watch(self.fd.as_raw_fd(), c_path.as_ptr(), mask) };
+        if wd >= 0 {
+            self.dirs.insert(wd, path.to_path_buf());
         }
     }
 
-    /// Paths that changed since the last poll (deduplicated, sorted).
-    pub fn poll(&mut self) -> Vec<PathBuf> {
+    /// Watches every directory under `root`; returns the other entries found (what the
+    /// new directories already hold).
+    fn watch_tree(&mut self, root: &Path) -> Vec<PathBuf> {
+        let exclude = self.exclude.clone();
+        let entries = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| !exclude.iter().any(|x| e.path().starts_with(x)))
+            .flatten();
+        let mut found = Vec::new();
+        for entry in entries {
+            if entry.file_type().is_dir() {
+                self.add_watch(entry.path(), MASK);
+            } else {
+                found.push(entry.into_path());
+            }
+        }
+        found
+    }
+
+    /// Also watches the file `path` itself (for a file with links outside the tree).
+    pub fn watch_file(&mut self, path: &Path) {
+        if self.dirs.values().any(|p| p == path) {
+            return;
+        }
+        self.add_watch(path, libc::IN_MODIFY | libc::IN_ATTRIB | libc::IN_CLOSE_WRITE | libc::IN_DELETE_SELF);
+    }
+
+    /// Stops watching directories at or under `gone` (moved out of the tree).
+    fn unwatch_tree(&mut self, gone: &Path) {
+        let wds: Vec<i32> = self.dirs.iter().filter(|(_, p)| p.starts_with(gone)).map(|(wd, _)| *wd).collect();
+        for wd in wds {
+            // SAFETY: inotify_rm_watch on our descriptor; an already gone watch is an error, ignored.
+            unsafe { libc::inotify_rm_watch(self.fd.as_raw_fd(), wd) };
+            self.dirs.remove(&wd);
+        }
+    }
+
+    /// What changed since the last poll.
+    pub fn poll(&mut self) -> Changes {
         let mut changed = Vec::new();
+        let mut overflowed = false;
         let mut buf = [0u8; 64 * 1024];
         loop {
             // SAFETY: `buf` is writable for its whole length.
@@ -86,13 +129,19 @@ impl Watcher {
                 at += header + ev.len as usize;
                 if ev.mask & libc::IN_Q_OVERFLOW != 0 {
                     self.overflows += 1;
+                    overflowed = true;
                     continue;
                 }
                 let Some(dir) = self.dirs.get(&ev.wd) else { continue };
                 let path = if name.is_empty() { dir.clone() } else { dir.join(std::ffi::OsStr::from_bytes(name)) };
                 if ev.mask & libc::IN_ISDIR != 0 {
                     if ev.mask & (libc::IN_CREATE | libc::IN_MOVED_TO) != 0 {
-                        self.watch_tree(&path);
+                        // Moved in, or new: whatever it holds already was never seen.
+                        let found = self.watch_tree(&path);
+                        changed.extend(found);
+                    } else if ev.mask & (libc::IN_MOVED_FROM | libc::IN_DELETE) != 0 {
+                        self.unwatch_tree(&path);
+                        changed.push(path);
                     }
                     continue;
                 }
@@ -105,7 +154,7 @@ impl Watcher {
         }
         changed.sort();
         changed.dedup();
-        changed
+        Changes { paths: changed, overflowed }
     }
 }
 
@@ -124,10 +173,10 @@ mod tests {
         std::fs::write(dir.join("a"), "2").unwrap();
         std::fs::write(dir.join("skip/x"), "ignored").unwrap();
         std::fs::create_dir(dir.join("sub")).unwrap();
-        assert_eq!(w.poll(), [dir.join("a")]);
+        assert_eq!(w.poll().paths, [dir.join("a")]);
         std::fs::write(dir.join("sub/b"), "3").unwrap();
         std::fs::remove_file(dir.join("a")).unwrap();
-        assert_eq!(w.poll(), [dir.join("a"), dir.join("sub/b")]);
+        assert_eq!(w.poll().paths, [dir.join("a"), dir.join("sub/b")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

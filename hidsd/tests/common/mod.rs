@@ -59,6 +59,11 @@ impl Running {
         Running(Some(start(config)))
     }
 
+    /// The daemon's process.
+    pub fn child(&self) -> &Child {
+        self.0.as_ref().expect("running")
+    }
+
     /// Stops it with SIGTERM (see [`stop`]).
     pub fn stop(mut self) -> String {
         stop(self.0.take().expect("running"))
