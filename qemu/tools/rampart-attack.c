@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/falloc.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -392,6 +393,39 @@ static int cmd_read(const char *path)
 	return 0;
 }
 
+/* Reads a byte from descriptor FD (inherited across exec). */
+static int cmd_read_fd(int fd)
+{
+	char byte;
+
+	if (read(fd, &byte, 1) < 0)
+		return refused("read-fd", "read");
+	printf("read-fd: done\n");
+	return 0;
+}
+
+/* Maps PATH executable without exec (as ld.so does), or read-only and then mprotect(PROT_EXEC). */
+static int cmd_map_exec(const char *how, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	void *p;
+
+	if (fd < 0)
+		return refused(how, "open");
+	if (!strcmp(how, "mmap-exec")) {
+		if (mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0) == MAP_FAILED)
+			return refused(how, "mmap(PROT_EXEC)");
+	} else {
+		p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			return refused(how, "mmap(PROT_READ)");
+		if (mprotect(p, 4096, PROT_READ | PROT_EXEC))
+			return refused(how, "mprotect(PROT_EXEC)");
+	}
+	printf("%s: done\n", how);
+	return 0;
+}
+
 /* Hard-links SRC as DST. */
 static int cmd_link(const char *src, const char *dst)
 {
@@ -458,6 +492,10 @@ int main(int argc, char **argv)
 		return cmd_unappend(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 3 && !strcmp(argv[1], "read"))
 		return cmd_read(argv[2]);
+	if (argc == 3 && (!strcmp(argv[1], "mmap-exec") || !strcmp(argv[1], "mprotect-exec")))
+		return cmd_map_exec(argv[1], argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "read-fd"))
+		return cmd_read_fd(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "link"))
 		return cmd_link(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "pseudo-files"))
@@ -475,6 +513,6 @@ int main(int argc, char **argv)
 			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
 			"userns-hold|userns-join PID|\n"
 			"unappend open-trunc|ftruncate|punch|setfl|append PATH|unappend rename-over|exchange PATH OTHER|\n"
-			"pseudo-files|read PATH|link SRC DST\n");
+			"pseudo-files|read PATH|read-fd FD|link SRC DST|mmap-exec|mprotect-exec PATH\n");
 	return 2;
 }
