@@ -3,8 +3,9 @@
  * Fork delays. A throttled process waits before each fork, killably, and every
  * waiter is woken when the module unloads so unloading never waits out a delay.
  *
- * In lsm mode the wait runs in the kernel's fork hook point, before the child
- * exists (process context, no locks held). In fallback mode the fork is seen
+ * In lsm mode the hook layer itself waits, in the kernel's fork hook point
+ * before the child exists, for the delay the handler returns: no module code
+ * runs during the wait, and it ends when any module unregisters. In fallback mode the fork is seen
  * from a kprobe, where sleeping is not allowed: the wait is queued as task work
  * and runs when the parent next returns to user space, right after the fork.
  * Queued work runs module code, so unloading waits until none is pending.

@@ -128,13 +128,10 @@ static int brute_task_crash(int sig, const struct kernel_siginfo *info)
 	return 0;
 }
 
+/* The delay, for the hook layer to wait out after every handler has returned. */
 static int brute_task_fork(u64 clone_flags)
 {
-	u32 ms = brute_fork_delay(clone_flags);
-
-	if (ms)
-		brute_delay_now(ms);
-	return 0;
+	return min_t(u32, brute_fork_delay(clone_flags), INT_MAX);
 }
 
 static int brute_bprm_creds_from_file(struct linux_binprm *bprm, const struct file *file)

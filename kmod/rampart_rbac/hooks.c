@@ -3,20 +3,27 @@
  * rampart_rbac hooks. Each one names an object (a file, a name being created or
  * removed, or a capability) and the access asked for, finds current's subject
  * (subject.c), walks the object up towards the root until a rule of the subject
- * matches (walk.c), and lets the policy decide (Rust). Denials return -EACCES (-ENOENT for hidden objects, -EPERM for
- * capabilities); learning and audit allow and report.
+ * matches (walk.c), and lets the policy decide (Rust). Denials return -EACCES
+ * (-ENOENT for hidden objects, -EPERM for capabilities); learning and audit
+ * allow and report.
  *
  * lsm mode: file_open, file_receive, bprm_check, path_mknod/mkdir/symlink
- * (create), path_unlink/rmdir (delete), path_rename (delete + create),
- * (renaming over a file deletes it too; RENAME_EXCHANGE deletes and creates
- * both), path_link (create), path_truncate and file_truncate (write: truncate,
- * ftruncate, open with O_TRUNC), file_fcntl (write: clearing O_APPEND),
- * inode_getattr (hidden) and capable. All but capable may sleep, so their walks cross mount points.
+ * (create), path_unlink/rmdir (delete), path_rename (delete + create; renaming
+ * over a file deletes it too; RENAME_EXCHANGE deletes and creates both),
+ * path_link (create, and no more rights than the source has), path_truncate and
+ * file_truncate (write: truncate, ftruncate, open with O_TRUNC), file_fcntl
+ * (write: clearing O_APPEND), mmap_file and file_mprotect (PROT_EXEC file
+ * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
+ * exec), inode_getattr (hidden) and capable. Those called in process context
+ * may sleep, so their walks cross mount points.
  * Checks take fast paths: an allow this task was given before (verdict.c), then
  * an allow from the cached subject and the cached walk (subject.c, objcache.c).
+ *
  * fallback mode (no hook layer): kretprobes on security_file_open(),
- * security_bprm_check(), security_file_truncate() and security_file_fcntl(),
- * whose handlers cannot sleep: walks stay on the file's own mount. docs/hook-modes.md lists what each mode covers.
+ * security_bprm_check(), security_file_truncate(), security_file_fcntl(),
+ * security_mmap_file() and security_file_mprotect(), whose handlers cannot
+ * sleep: walks stay on the file's own filesystem. docs/hook-modes.md lists what
+ * each mode covers.
  */
 #define pr_fmt(fmt) "rampart_rbac: " fmt
 
@@ -25,8 +32,12 @@
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fcntl.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/ptrace.h>
@@ -418,6 +429,63 @@ static int rbac_file_fcntl(struct file *file, unsigned int cmd, unsigned long ar
 	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, true);
 }
 
+/*
+ * Executable file mappings need x: running a program through the dynamic loader
+ * (`ld.so /path/prog`) maps it PROT_EXEC without an exec. The kernel's own
+ * mappings during execve (the program and its interpreter) are not asked again:
+ * bprm_check decided those.
+ */
+static int rbac_exec_mapping(struct file *file)
+{
+	if (!file || current->in_execve)
+		return 0;
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_EXEC, true);
+}
+
+static int rbac_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
+			  unsigned long flags)
+{
+	return (prot & PROT_EXEC) ? rbac_exec_mapping(file) : 0;
+}
+
+static int rbac_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
+			      unsigned long prot)
+{
+	if (!(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+		return 0;
+	return rbac_exec_mapping(vma->vm_file);
+}
+
+/* iterate_fd() callback: fd + 1 for a descriptor the new subject may not use, else 0. */
+static int rbac_refused_descriptor(const void *unused, struct file *file, unsigned int fd)
+{
+	u32 access = file_access(file);
+
+	if (!access || (file->f_mode & FMODE_PATH))
+		return 0;
+	/* Under the descriptor table's lock: a walk that does not sleep. */
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, access, false) ? fd + 1 : 0;
+}
+
+/*
+ * At exec, after the new program (and so the new subject) is chosen: inherited
+ * descriptors the new subject could not have opened are closed, as SELinux
+ * does, so `exec 5</etc/shadow` in an unconfined parent gives a confined
+ * program nothing. Each refusal is reported as the open would have been.
+ */
+static int rbac_bprm_committing_creds(const struct linux_binprm *bprm)
+{
+	struct files_struct *files = current->files;
+	int n;
+
+	if (!READ_ONCE(rampart_rbac_mode) || !files)
+		return 0;
+	for (n = iterate_fd(files, 0, rbac_refused_descriptor, NULL); n;
+	     n = iterate_fd(files, n, rbac_refused_descriptor, NULL))
+		close_fd(n - 1);
+	return 0;
+}
+
 /* stat and friends: only hidden objects are refused (access 0 asks for nothing else). */
 static int rbac_inode_getattr(const struct path *path)
 {
@@ -484,6 +552,9 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.file_fcntl = rbac_file_fcntl,
 	.inode_getattr = rbac_inode_getattr,
 	.capable = rbac_capable,
+	.bprm_committing_creds = rbac_bprm_committing_creds,
+	.mmap_file = rbac_mmap_file,
+	.file_mprotect = rbac_file_mprotect,
 };
 
 /* fallback mode */
@@ -537,6 +608,30 @@ static int fcntl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, false));
 }
 
+static int exec_mapping_entry(struct kretprobe_instance *ri, struct file *file)
+{
+	if (!file || current->in_execve)
+		return 1;
+	return remember(ri, rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_EXEC, false));
+}
+
+/* security_mmap_file(file, prot, flags): the function, unlike the hook, has no reqprot. */
+static int mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (!(ARG(regs, 1) & PROT_EXEC))
+		return 1;
+	return exec_mapping_entry(ri, (struct file *)ARG(regs, 0));
+}
+
+static int mprotect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (struct vm_area_struct *)ARG(regs, 0);
+
+	if (!vma || !(ARG(regs, 2) & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+		return 1;
+	return exec_mapping_entry(ri, vma->vm_file);
+}
+
 static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	regs_set_return_value(regs, *(int *)ri->data);
@@ -551,6 +646,10 @@ static struct kretprobe rbac_probes[] = {
 	{ .kp.symbol_name = "security_file_truncate", .entry_handler = truncate_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 	{ .kp.symbol_name = "security_file_fcntl", .entry_handler = fcntl_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_mmap_file", .entry_handler = mmap_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_file_mprotect", .entry_handler = mprotect_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 };
 static bool probe_attached[ARRAY_SIZE(rbac_probes)];

@@ -80,8 +80,15 @@ struct vm_area_struct;
  *	the namespace file, or the pidfd's flags), before any is joined (a hook point).
  * @file_setown: F_SETOWN, F_SETOWN_EX, FIOSETOWN and SIOCSPGRP naming @pid of
  *	@type as the receiver of a file's signals, under rcu_read_lock() (a hook point).
- * @task_fork: kernel_clone(), in the parent before the child is created; may
- *	sleep (e.g. to throttle forks). A hook point, not an LSM hook.
+ * @task_fork: kernel_clone(), in the parent before the child is created, in
+ *	process context. Returns 0, a negative errno (the fork fails), or a
+ *	positive number of milliseconds the parent waits (killably) before the
+ *	child is created; the hook layer waits, outside the read-side section,
+ *	for the longest one asked, and every wait ends when a module
+ *	unregisters. A hook point, not an LSM hook.
+ * @bprm_committing_creds: security_bprm_committing_creds(): the new program is
+ *	chosen and its descriptors are about to be inherited (the return value is
+ *	ignored).
  * @task_crash: a task is about to die of a core-dumping signal (get_signal(),
  *	before the core dump); the return value is ignored. A hook point.
  * @node: owned by the hook layer.
@@ -134,6 +141,7 @@ struct rampart_hook_ops {
 	int (*file_mprotect)(struct vm_area_struct *vma, unsigned long reqprot,
 			     unsigned long prot);
 	int (*shm_shmat)(struct kern_ipc_perm *perm, char __user *shmaddr, int shmflg);
+	int (*bprm_committing_creds)(const struct linux_binprm *bprm);
 	int (*chdir)(const struct path *path);
 	int (*unshare)(unsigned long flags);
 	int (*setns)(int nstypes);
