@@ -443,6 +443,7 @@ fn error_message(e: PolicyError) -> &'static core::ffi::CStr {
         PolicyError::Unknown => c"unknown mode bits, kinds or flags",
         PolicyError::Order => c"entries are not sorted",
         PolicyError::Structure => c"roles or subjects malformed (one default role; each role needs subject /)",
+        PolicyError::Overlap => c"entry ranges overlap or are out of order",
     }
 }
 

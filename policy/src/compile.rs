@@ -329,6 +329,25 @@ pub(crate) mod tests {
         Level { dev: 8, ino: Some(ino), parent_ino: parent, name: name.as_bytes() }
     }
 
+    /// Points subject `index`'s object range of a compiled policy at `start`, `len`.
+    fn set_objects(bytes: &mut [u8], roles: usize, index: usize, start: u32, len: u32) {
+        let at = rbac::HEADER_LEN + roles * rbac::ROLE_LEN + index * rbac::SUBJECT_LEN + 16;
+        bytes[at..at + 4].copy_from_slice(&start.to_le_bytes());
+        bytes[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
+    }
+
+    #[test]
+    fn overlapping_ranges_are_refused() {
+        let text = "role default\n  subject /\n    / r\n    /etc rw\n  subject /usr/bin\n    /var r\n";
+        let policy = PolicyText::parse(text).unwrap();
+        let mut bytes = compile(&policy, &fake()).unwrap().bytes;
+        assert!(rbac::Policy::parse(&bytes).is_ok());
+        let first = rbac::Policy::parse(&bytes).unwrap().subject(0).unwrap();
+        // Many subjects sharing one large range made validation quadratic.
+        set_objects(&mut bytes, 1, 1, first.objects_start, first.objects_len);
+        assert_eq!(rbac::Policy::parse(&bytes).err(), Some(rbac::PolicyError::Overlap));
+    }
+
     #[test]
     fn compiles_and_the_kernel_logic_decides_from_it() {
         let compiled = compile(&PolicyText::parse(POLICY).unwrap(), &fake()).unwrap();

@@ -117,6 +117,10 @@ pub enum PolicyError {
     /// Not exactly one default role, a role without subjects, a subject whose
     /// parent does not come before it, or a role without a `/` subject.
     Structure,
+    /// Entry ranges that overlap or are out of order (each role's subject keys,
+    /// then each subject's objects, must follow one another), so validating a
+    /// policy costs at most one look at each entry.
+    Overlap,
 }
 
 impl PolicyError {
@@ -132,6 +136,7 @@ impl PolicyError {
             PolicyError::Unknown => "unknown mode bits, kinds or flags",
             PolicyError::Order => "entries are not sorted",
             PolicyError::Structure => "roles or subjects malformed (one default role; each role needs subject /)",
+            PolicyError::Overlap => "entry ranges overlap or are out of order",
         }
     }
 }
@@ -418,13 +423,15 @@ impl<'a> Policy<'a> {
 
     fn check(&self) -> Result<(), PolicyError> {
         let mut defaults = 0;
+        // End of the last range seen: ranges are disjoint and in table order.
+        let mut cursor = 0u32;
         for i in 0..self.roles {
             let role = self.role(i).ok_or(PolicyError::Range)?;
             if role.kind > role_kind::GROUP || role.flags & !LEARN != 0 {
                 return Err(PolicyError::Unknown);
             }
             defaults += u32::from(role.kind == role_kind::DEFAULT);
-            self.check_range(role.keys_start, role.keys_len)?;
+            cursor = self.check_range(role.keys_start, role.keys_len, cursor)?;
             let mut has_root = false;
             for e in self.range(role.keys_start, role.keys_len) {
                 let subject = self.subject(u32::try_from(e.value).map_err(|_| PolicyError::Range)?);
@@ -450,7 +457,7 @@ impl<'a> Policy<'a> {
                 return Err(PolicyError::Structure);
             }
             self.check_path(s.path_off, s.path_len)?;
-            self.check_range(s.objects_start, s.objects_len)?;
+            cursor = self.check_range(s.objects_start, s.objects_len, cursor)?;
             for e in self.range(s.objects_start, s.objects_len) {
                 if e.value > u64::from(access::ALL) {
                     return Err(PolicyError::Unknown);
@@ -476,9 +483,17 @@ impl<'a> Policy<'a> {
         Ok(())
     }
 
-    fn check_range(&self, start: u32, len: u32) -> Result<(), PolicyError> {
-        if start.checked_add(len).is_none_or(|end| end > self.entries) {
+    /// Checks the range `start..start+len`, which must begin at or after `cursor` (the
+    /// end of the ranges before it) unless empty; returns the new cursor.
+    fn check_range(&self, start: u32, len: u32, cursor: u32) -> Result<u32, PolicyError> {
+        let Some(end) = start.checked_add(len).filter(|&end| end <= self.entries) else {
             return Err(PolicyError::Range);
+        };
+        if len == 0 {
+            return Ok(cursor);
+        }
+        if start < cursor {
+            return Err(PolicyError::Overlap);
         }
         let mut previous: Option<(u32, u32, u64)> = None;
         for e in self.range(start, len) {
@@ -488,7 +503,7 @@ impl<'a> Policy<'a> {
             }
             previous = Some(key);
         }
-        Ok(())
+        Ok(end)
     }
 
     fn check_path(&self, off: u32, len: u32) -> Result<(), PolicyError> {
