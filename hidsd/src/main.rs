@@ -209,6 +209,27 @@ fn run(cli: Cli) -> Result<()> {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's option setter (in the library the `mimalloc` crate links).
+    fn mi_option_set(option: libc::c_int, value: libc::c_long);
+}
+
+/// `mi_option_arena_eager_commit` (mimalloc 2 and 3): commit arena memory as it is
+/// used, not all at once. Eager commit made the resident size of `test-rules` on a
+/// 1M-line log 160 MB instead of about 25 MB.
+const MI_OPTION_ARENA_EAGER_COMMIT: libc::c_int = 4;
+
+/// Sets mimalloc's options before anything allocates (the first allocation creates the
+/// first arena): run from `.init_array`, before `main` and the Rust runtime.
+extern "C" fn allocator_options() {
+    // SAFETY: sets a mimalloc option by its index; no memory is involved.
+    unsafe { mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
+#[used]
+#[link_section = ".init_array"]
+static ALLOCATOR_OPTIONS: extern "C" fn() = allocator_options;
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -132,8 +132,10 @@ fn split_lines(data: &[u8], parts: usize) -> Vec<&[u8]> {
     slices
 }
 
-/// Bytes read and matched at a time: memory stays bounded whatever the file size.
-const BLOCK: usize = 4 << 20;
+/// Bytes read and matched at a time: memory stays bounded whatever the file size
+/// (1 MiB: about 12,000 lines; the peak resident size of a 1M-line run is about 25 MB,
+/// and 4 MiB blocks were no faster).
+const BLOCK: usize = 1 << 20;
 
 /// Reads up to `buf.len()` bytes (less only at the end of the file).
 fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

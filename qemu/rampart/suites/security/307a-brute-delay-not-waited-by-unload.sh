@@ -4,7 +4,7 @@
 . /rampart/lib.sh
 load rampart_brute
 brute_short
-echo 60000 > $BRUTE/fork_delay_ms
+echo 20000 > $BRUTE/fork_delay_ms
 load rampart_rbac
 rampart-probe crash-forks 2 > /tmp/crash-forks.out 2>&1 &
 forks=$!
@@ -17,4 +17,4 @@ echo 400 > $BRUTE/fork_delay_ms
 grep -q '^fork 1: ' /tmp/crash-forks.out || die "the second fork never ran: $(cat /tmp/crash-forks.out)"
 [ "$took" -le 5 ] || die "rmmod rampart_rbac waited $took s for a fork delay"
 events >/dev/null
-echo "rmmod rampart_rbac took $took s while a fork waited out a 60 s delay"
+echo "rmmod rampart_rbac took $took s while a fork waited out a 20 s delay"
