@@ -1,5 +1,5 @@
-//! `rampart-hidsd run`: the pipeline. Sources are polled in one loop (the journal is
-//! read by a thread), every event goes through the rule engine, alerts go to the
+//! `rampart-hidsd run`: the pipeline. Sources are read in one loop that waits for any
+//! of them to have input ([`crate::wake`]; the journal is read by a thread), every event goes through the rule engine, alerts go to the
 //! alerts file (and stdout in the foreground), `block` responses to nftables, and
 //! rampart `learn` events to the learning log. SIGHUP reloads a validated
 //! configuration (a bad one is rejected and the old one keeps running); SIGTERM and
@@ -12,10 +12,12 @@ use crate::response::outcome::Outcome;
 use crate::rules::{self, engine::Engine};
 use crate::sinks::{alerts, learning::JsonLines};
 use crate::sources::{file::Follower, file::Position, journal, kernel_copies, kmsg, rampart};
+use crate::wake::Wake;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::IpAddr;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -239,6 +241,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
     signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hup))?;
     signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&stop))?;
+    let mut wake = Wake::new().context("setting up the wait for input")?;
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        wake.on_signal(signal)?;
+    }
+    wake.watch_files(&config.log_files);
 
     let saved = load_offsets(&config);
     let mut followers = followers_of(&config, &saved);
@@ -274,7 +281,7 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             (StartAt::Recent, Some(t)) => journal::Start::Since(t),
             (_, _) => journal::Start::Beginning,
         };
-        match journal::spawn(journal_cursor.clone(), start, opts.once, journal_tx) {
+        match journal::spawn(journal_cursor.clone(), start, opts.once, journal_tx, wake.notifier()) {
             Ok(child) => Some(child),
             Err(e) => {
                 eprintln!("rampart-hidsd: journal not read: {e}");
@@ -379,6 +386,7 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                     let saved: BTreeMap<PathBuf, Position> =
                         followers.iter().map(|(f, _)| (f.path().clone(), f.position())).collect();
                     followers = followers_of(&config, &saved);
+                    wake.watch_files(&config.log_files);
                 }
                 Err(e) => eprintln!("rampart-hidsd: reload rejected, keeping the running configuration: {e:#}"),
             }
@@ -395,7 +403,17 @@ pub fn run(opts: &RunOptions) -> Result<()> {
             }
             last_save = Instant::now();
         }
-        std::thread::sleep(Duration::from_millis(250));
+        // Wait for input. What cannot be waited for (a rotated file being drained, a
+        // log directory that does not exist yet, an event file that is not the rampart
+        // channel) is looked at every second; otherwise every 5 s for periodic work.
+        wake.watch_files(&config.log_files);
+        let events_pollable = rampart_events.as_ref().is_none_or(crate::wake::pollable);
+        let mut fds: Vec<RawFd> = kmsg.iter().map(|k| k.as_raw_fd()).collect();
+        fds.extend(fim_monitor.as_ref().map(|m| m.fd()));
+        fds.extend(rampart_events.as_ref().filter(|_| events_pollable).map(|r| r.as_raw_fd()));
+        let draining = followers.iter().any(|(f, _)| f.is_draining());
+        let blind = draining || !events_pollable || !wake.watches_all(&config.log_files);
+        wake.wait(&fds, Duration::from_secs(if blind { 1 } else { 5 }));
     }
     if let Some(mut child) = journal_child {
         let _ = child.kill();

@@ -241,6 +241,11 @@ impl Monitor {
         })
     }
 
+    /// The inotify descriptor (readable when there are changes to poll).
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        self.watcher.fd()
+    }
+
     /// Directories watched.
     pub fn watched(&self) -> usize {
         self.watcher.watched()

@@ -20,6 +20,7 @@ mod sinks;
 mod sources;
 mod testrules;
 mod trust;
+mod wake;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};

@@ -82,7 +82,11 @@ fn responses_report_what_happened() {
     append(&log, &failures("203.0.113.21", 1));
     pause();
     let set = ns.nft(&["list", "set", "inet", "rampart", "block4"]);
-    assert!(set.contains("203.0.113.21"), "blocking stopped after nft flush ruleset: {set} {:?}", responses(&dir, "203.0.113.21"));
+    assert!(
+        set.contains("203.0.113.21"),
+        "blocking stopped after nft flush ruleset: {set} {:?}",
+        responses(&dir, "203.0.113.21")
+    );
     let r = &responses(&dir, "203.0.113.21")[0];
     assert_eq!((r["outcome"].as_str(), r["recreated"].as_bool()), (Some("blocked"), Some(true)), "{r}");
     assert!(ns.nft(&["list", "chain", "inet", "rampart", "input"]).contains("@block4 drop"));

@@ -205,6 +205,12 @@ impl Follower {
         self
     }
 
+    /// Whether a rotated file is still being read (it cannot be waited for: its
+    /// directory may be another, and it is dropped after being idle).
+    pub fn is_draining(&self) -> bool {
+        !self.draining.is_empty()
+    }
+
     /// The path followed.
     pub fn path(&self) -> &PathBuf {
         &self.path

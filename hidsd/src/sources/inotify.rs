@@ -55,6 +55,11 @@ impl Watcher {
         Ok(watcher)
     }
 
+    /// The inotify descriptor (readable when events are queued).
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+
     /// Number of directories watched.
     pub fn watched(&self) -> usize {
         self.dirs.len()

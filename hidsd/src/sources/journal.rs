@@ -90,7 +90,14 @@ pub enum Start {
 
 /// Starts `journalctl` (following unless `once`) after `cursor`, or at `start`; a
 /// thread sends its lines (entries for [`decode`]) to `tx` until journalctl ends.
-pub fn spawn(cursor: Option<String>, start: Start, once: bool, tx: Sender<String>) -> std::io::Result<Child> {
+/// Each line sent also wakes the daemon's loop through `wake`.
+pub fn spawn(
+    cursor: Option<String>,
+    start: Start,
+    once: bool,
+    tx: Sender<String>,
+    wake: crate::wake::Notifier,
+) -> std::io::Result<Child> {
     let mut cmd = Command::new(PathBuf::from("journalctl"));
     cmd.args(["-o", "json", "--no-pager"]);
     match (cursor, start) {
@@ -119,6 +126,7 @@ pub fn spawn(cursor: Option<String>, start: Start, once: bool, tx: Sender<String
             if tx.send(String::from_utf8_lossy(&line).into_owned()).is_err() {
                 break;
             }
+            wake.notify();
             line.clear();
         }
     });
