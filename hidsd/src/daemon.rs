@@ -366,10 +366,8 @@ pub fn run(opts: &RunOptions) -> Result<()> {
                 if n == 0 {
                     break;
                 }
-                for line in String::from_utf8_lossy(&buf[..n]).lines() {
-                    for ev in rampart_decoder.decode(line, boot) {
-                        pipeline.handle(&ev);
-                    }
+                for ev in rampart_decoder.feed(&buf[..n], boot) {
+                    pipeline.handle(&ev);
                 }
             }
         }

@@ -158,6 +158,42 @@ fn log_lines() {
     });
 }
 
+/// The file follower on arbitrary file contents, read in two polls.
+#[test]
+fn followed_files() {
+    let dir = std::env::temp_dir().join(format!("hidsd-fuzz-follow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let path = dir.join("auth.log");
+    let cases = std::env::var("HIDSD_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4096u32) / 8;
+    let mut runner = TestRunner::new(RunConfig { cases, failure_persistence: None, ..RunConfig::default() });
+    let strategy = prop_oneof![bytes(), mutated(LOG_LINES)];
+    let result = runner.run(&strategy, |input| {
+        let (a, b) = input.split_at(input.len() / 2);
+        std::fs::write(&path, a).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let proof = crate::trust::Trust::default().file(&path);
+        let mut f = crate::sources::file::Follower::new(path.clone(), None, proof);
+        let mut n = 0;
+        f.poll(2026, &mut |_| n += 1).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut file =
+            std::fs::OpenOptions::new().append(true).open(&path).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        std::io::Write::write_all(&mut file, b).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        f.poll(2026, &mut |_| n += 1).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = result {
+        panic!("followed files: {e}");
+    }
+    eprintln!("fuzz followed files: {cases} inputs, 0 panics");
+}
+
+#[test]
+fn alert_times() {
+    for t in [i64::MIN, -1, 0, 1_795_831_205, i64::MAX] {
+        let _ = crate::sinks::alerts::rfc3339(t);
+    }
+}
+
 const JOURNAL: &[&str] = &[
     r#"{"__CURSOR":"s=abc;i=1","__REALTIME_TIMESTAMP":"1795831205000000","_PID":"42","_UID":"0","_TRANSPORT":"syslog","_SYSTEMD_UNIT":"ssh.service","_EXE":"/usr/sbin/sshd","_COMM":"sshd","SYSLOG_IDENTIFIER":"sshd","MESSAGE":"Invalid user a from 192.0.2.1 port 22"}"#,
     r#"{"_TRANSPORT":"kernel","SYSLOG_FACILITY":"0","SYSLOG_IDENTIFIER":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"434848708","_BOOT_ID":"374f","MESSAGE":[104,105,255]}"#,
@@ -203,6 +239,11 @@ fn rampart_events() {
         for line in text.lines() {
             let _ = d.decode(line, 1_700_000_000);
             let _ = d.decode(line, i64::MAX);
+        }
+        // As the daemon reads: bytes, cut anywhere.
+        let (a, b) = input.split_at(input.len() / 3);
+        for event in d.feed(a, 0).into_iter().chain(d.feed(b, i64::MAX)) {
+            let _ = crate::sinks::alerts::rfc3339(event.time);
         }
     });
 }

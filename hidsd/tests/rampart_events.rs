@@ -43,3 +43,30 @@ fn learn_deny_and_loss() {
     assert!(alerts[1]["event"]["original"].as_str().unwrap().contains("events lost: 5 (seq 4 to 8)"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Events are lines: one that a read cuts in two (the file holds more than one read's
+/// worth) is still one event, not two malformed ones and a false `events lost`.
+#[test]
+fn events_split_across_reads_are_whole() {
+    let dir = scratch("eventsplit");
+    let events: String = (1..=2000).map(|seq| event(seq, "deny", "/etc/shadow")).collect();
+    assert!(events.len() > 4 * 65536);
+    std::fs::write(dir.join("events"), events).unwrap();
+    let config = write_config(
+        &dir,
+        "log_files = []\nkmsg = false\nrampart_events = \"{d}/events\"",
+        "[response]\nenabled = false\n[fim]\nrealtime = []",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart-hidsd"))
+        .arg("--config")
+        .arg(&config)
+        .args(["run", "--once", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("rampart events:"), "events lost or malformed: {stderr}");
+    let denials = alerts(&dir).iter().filter(|a| a["rule"]["id"] == "5601").count();
+    assert_eq!(denials, 2000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,13 +9,45 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Decoder {
     next_seq: Option<u64>,
+    /// The start of a line a read cut off (at most [`MAX_EVENT`] bytes).
+    partial: Vec<u8>,
     /// Lines that were not rampart events.
     pub malformed: u64,
     /// Events the kernel produced that never arrived.
     pub lost: u64,
 }
 
+/// Longest event line accepted; a longer one is counted as malformed.
+pub const MAX_EVENT: usize = 64 * 1024;
+
 impl Decoder {
+    /// Decodes the whole lines in `bytes` (what one read returned), keeping a line cut
+    /// off at its end for the next call: a read boundary never splits an event.
+    pub fn feed(&mut self, bytes: &[u8], boot_time: i64) -> Vec<Event> {
+        let mut events = Vec::new();
+        let mut rest = bytes;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            if self.partial.len() + i > MAX_EVENT {
+                self.malformed += 1;
+            } else {
+                self.partial.extend_from_slice(&rest[..i]);
+                let line = String::from_utf8_lossy(&self.partial).into_owned();
+                if !line.trim().is_empty() {
+                    events.extend(self.decode(line.trim_end_matches('\r'), boot_time));
+                }
+            }
+            self.partial.clear();
+            rest = &rest[i + 1..];
+        }
+        if self.partial.len() + rest.len() <= MAX_EVENT {
+            self.partial.extend_from_slice(rest);
+        } else {
+            // Too long to be an event: dropped up to its newline (counted then).
+            self.partial.resize(MAX_EVENT + 1, 0);
+        }
+        events
+    }
+
     /// Decodes one line; a gap before it yields an `events lost` event first.
     pub fn decode(&mut self, line: &str, boot_time: i64) -> Vec<Event> {
         let Ok(serde_json::Value::Object(obj)) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -100,6 +132,20 @@ mod tests {
         assert_eq!((f["seq"].as_str(), f["decision"].as_str(), f["uid"].as_str()), ("42", "deny", "65534"));
         assert_eq!(f["exe"], "/bin/\"x\u{ff}");
         assert_eq!(events[0].time, 1003);
+    }
+
+    #[test]
+    fn lines_cut_by_reads_are_whole() {
+        let mut d = Decoder::default();
+        let two = format!("{}\n{}\n", EV.replace("SEQ", "1"), EV.replace("SEQ", "2"));
+        let (a, b) = two.as_bytes().split_at(100);
+        assert!(d.feed(a, 0).is_empty());
+        assert_eq!(d.feed(b, 0).len(), 2);
+        assert_eq!((d.lost, d.malformed), (0, 0));
+        let long = vec![b'x'; MAX_EVENT * 2];
+        assert!(d.feed(&long, 0).is_empty());
+        assert!(d.feed(format!("\n{}\n", EV.replace("SEQ", "3")).as_bytes(), 0).len() == 1);
+        assert_eq!(d.malformed, 1);
     }
 
     #[test]
