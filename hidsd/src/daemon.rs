@@ -5,18 +5,19 @@
 //! configuration (a bad one is rejected and the old one keeps running); SIGTERM and
 //! SIGINT stop after the input already read is processed and offsets are saved.
 
-use crate::config::{Config, Network, StartAt};
-use crate::event::{Event, SourceKind};
-use crate::response::nft::Nft;
-use crate::response::outcome::Outcome;
-use crate::rules::{self, engine::Engine};
-use crate::sinks::{alerts, learning::JsonLines};
-use crate::sources::{file::Follower, file::Position, journal, kernel_copies, kmsg, rampart};
+mod journal_reader;
+mod pipeline;
+mod progress;
+
+use crate::config::{Config, StartAt};
+use crate::sources::{file::Position, journal, kernel_copies, kmsg, rampart};
 use crate::wake::Wake;
 use anyhow::{Context, Result};
+use journal_reader::JournalReader;
+use pipeline::Pipeline;
+use progress::{followers_of, load_offsets, progress, save_cursor, save_offsets, HistoryFilter};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -34,118 +35,6 @@ pub struct RunOptions {
     /// Read what is there now, then exit (no following).
     pub once: bool,
 }
-
-struct Pipeline {
-    config: Config,
-    engine: Engine,
-    allowlist: Vec<Network>,
-    nft: Option<Nft>,
-    alerts: JsonLines,
-    learning: JsonLines,
-    foreground: bool,
-    host: String,
-}
-
-impl Pipeline {
-    fn new(config: Config, foreground: bool) -> Result<Self> {
-        let engine = Engine::new(rules::load(Some(&config.rules_dir))?);
-        let allowlist = config.allowlist()?;
-        let nft = config.response.enabled.then(|| {
-            Nft::new(config.response.nft.clone(), config.response.netns.clone(), config.response.nft_table.clone())
-        });
-        if let Some(nft) = &nft {
-            nft.setup().context("setting up the nftables blocklist")?;
-        }
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string();
-        Ok(Self {
-            alerts: JsonLines::open(&config.alerts_file)?,
-            learning: JsonLines::open(&config.learning_log)?,
-            config,
-            engine,
-            allowlist,
-            nft,
-            foreground,
-            host,
-        })
-    }
-
-    fn handle(&mut self, event: &Event) {
-        if event.source == SourceKind::Rampart && event.fields.get("decision").map(String::as_str) == Some("learn") {
-            if let Err(e) = self.learning.write_line(&event.raw) {
-                eprintln!("rampart-hidsd: learning log: {e:#}");
-            }
-        }
-        for m in self.engine.process(event) {
-            let (id, level) = (self.engine.rule(&m).id, self.engine.rule(&m).level);
-            // The response first: the alert says what it came to.
-            let outcome = m.block.map(|ip| (ip, self.block(ip, id)));
-            let rule = self.engine.rule(&m);
-            if level > 0 && level >= self.config.min_level {
-                let line = alerts::to_ecs(rule, &m, event, &self.host, outcome.as_ref()).to_string();
-                if self.foreground {
-                    println!("{line}");
-                }
-                if let Err(e) = self.alerts.write_line(&line) {
-                    eprintln!("rampart-hidsd: alerts file: {e:#}");
-                }
-            }
-        }
-    }
-
-    /// Blocks `ip` (asked by rule `rule`) and says what came of it. Every request goes
-    /// to nftables (adding a blocked address again is harmless): an address the admin
-    /// unbanned is blocked again when it attacks again.
-    fn block(&mut self, ip: IpAddr, rule: u32) -> Outcome {
-        let ip = ip.to_canonical();
-        if self.allowlist.iter().any(|n| n.contains(ip)) {
-            eprintln!("rampart-hidsd: rule {rule}: {ip} is allowlisted, not blocked");
-            return Outcome::Allowlisted;
-        }
-        let Some(nft) = &self.nft else { return Outcome::Disabled };
-        let seconds = self.config.response.block_seconds;
-        match nft.block_or_recreate(ip, seconds) {
-            Ok(recreated) => {
-                if recreated {
-                    eprintln!("rampart-hidsd: the nftables blocklist was gone (nft flush ruleset?): set up again");
-                }
-                eprintln!("rampart-hidsd: rule {rule}: blocked {ip} for {seconds}s");
-                Outcome::Blocked { recreated }
-            }
-            Err(e) => {
-                eprintln!("rampart-hidsd: rule {rule}: blocking {ip} failed: {e:#}");
-                Outcome::Failed(format!("{e:#}"))
-            }
-        }
-    }
-}
-
-fn offsets_path(config: &Config) -> PathBuf {
-    config.state_dir.join("offsets.json")
-}
-
-fn load_offsets(config: &Config) -> BTreeMap<PathBuf, Position> {
-    std::fs::read(offsets_path(config)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
-}
-
-fn save_offsets(config: &Config, followers: &[(Follower, bool)]) -> Result<()> {
-    let map: BTreeMap<&PathBuf, Position> = followers.iter().map(|(f, _)| (f.path(), f.position())).collect();
-    std::fs::create_dir_all(&config.state_dir)?;
-    let tmp = offsets_path(config).with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(&map)?)?;
-    std::fs::rename(tmp, offsets_path(config))?;
-    Ok(())
-}
-
-fn save_cursor(path: &Path, cursor: Option<&str>) -> Result<()> {
-    if let Some(cursor) = cursor {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(path, cursor)?;
-    }
-    Ok(())
-}
-
 /// Seconds since the epoch at boot (for kernel timestamps).
 fn boot_time() -> i64 {
     let uptime: f64 = std::fs::read_to_string("/proc/uptime")
@@ -157,79 +46,6 @@ fn boot_time() -> i64 {
 
 fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
     std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).ok()
-}
-
-/// Where every source is (to tell whether there is progress to save).
-fn progress(followers: &[(Follower, bool)], cursor: Option<&str>) -> (Vec<Position>, Option<String>) {
-    (followers.iter().map(|(f, _)| f.position()).collect(), cursor.map(String::from))
-}
-
-/// The configured files' followers, resuming at `saved` positions; each with whether
-/// it starts without one (its first poll reads history).
-fn followers_of(config: &Config, saved: &BTreeMap<PathBuf, Position>) -> Vec<(Follower, bool)> {
-    config
-        .log_files
-        .iter()
-        .map(|p| {
-            let follower = Follower::new(p.clone(), saved.get(p).copied(), config.trust.file(p));
-            match (saved.contains_key(p), config.start_at) {
-                (true, _) => (follower, false),
-                (false, StartAt::End) => (follower.skip_history(), false),
-                (false, _) => (follower, true),
-            }
-        })
-        .collect()
-}
-
-/// At first start with `start_at = "recent"`: lines older than `before` are history.
-struct HistoryFilter {
-    before: Option<i64>,
-    /// History lines skipped.
-    skipped: u64,
-}
-
-impl HistoryFilter {
-    /// Whether `event`, read as history, is too old to act on (and counts it).
-    fn skips(&mut self, event: &Event) -> bool {
-        let old = self.before.is_some_and(|t| event.time < t);
-        self.skipped += u64::from(old);
-        old
-    }
-}
-
-/// The journal as the daemon reads it.
-struct JournalReader {
-    cursor: Option<String>,
-    /// The journal's copies of what /dev/kmsg delivers (when it is read).
-    copies: Option<kernel_copies::KernelCopies>,
-    /// Without a cursor at start: the entries before `start_at` allows are history.
-    history: Option<HistoryFilter>,
-    /// This boot's id (journal form) and start time, for kernel records' own times.
-    boot_id: String,
-    boot_time: i64,
-}
-
-impl JournalReader {
-    /// Handles one journal line; kernel records read from /dev/kmsg already are skipped.
-    fn entry(&mut self, line: &str, config: &Config, pipeline: &mut Pipeline) {
-        let Some(mut entry) = journal::decode(line, &config.trust) else { return };
-        if let Some((usec, boot)) = &entry.kernel_record {
-            // journald stamps kernel records when it reads them (at its start, the whole
-            // kernel log): the kernel's own timestamp says when they happened.
-            if *boot == self.boot_id {
-                entry.event.time = self.boot_time.saturating_add((usec / 1_000_000) as i64);
-            }
-        }
-        let copy = match (&entry.kernel_record, self.copies.as_mut()) {
-            (Some((usec, boot)), Some(copies)) => copies.is_copy(*usec, boot),
-            _ => false,
-        };
-        let old = self.history.as_mut().is_some_and(|h| h.skips(&entry.event));
-        if !copy && !old {
-            pipeline.handle(&entry.event);
-        }
-        self.cursor = Some(entry.cursor);
-    }
 }
 
 /// Runs the daemon until SIGTERM/SIGINT (or, with `once`, until the input is read).
@@ -411,7 +227,11 @@ pub fn run(opts: &RunOptions) -> Result<()> {
         fds.extend(rampart_events.as_ref().filter(|_| events_pollable).map(|r| r.as_raw_fd()));
         let draining = followers.iter().any(|(f, _)| f.is_draining());
         let blind = draining || !events_pollable || !wake.watches_all(&config.log_files);
-        wake.wait(&fds, Duration::from_secs(if blind { 1 } else { 5 }));
+        let mut timeout = Duration::from_secs(if blind { 1 } else { 5 });
+        if let Some(due) = fim_monitor.as_ref().and_then(|m| m.settle_due()) {
+            timeout = timeout.min(due + Duration::from_millis(1));
+        }
+        wake.wait(&fds, timeout);
     }
     if let Some(mut child) = journal_child {
         let _ = child.kill();

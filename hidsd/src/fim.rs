@@ -198,6 +198,9 @@ pub fn compare(before: &Baseline, after: &Baseline) -> Vec<Change> {
     paths.into_iter().filter_map(|p| diff(p, before.files.get(p), after.files.get(p))).collect()
 }
 
+/// How long a changed file must stay unchanged before it is checked.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Realtime monitoring: inotify events re-check single files against the baseline.
 /// A change raises one event and becomes the new baseline entry (so it is reported
 /// once). While the maintenance flag file exists, changes are taken into the baseline
@@ -211,6 +214,8 @@ pub struct Monitor {
     watcher: crate::sources::inotify::Watcher,
     maintenance_flag: PathBuf,
     dirty: bool,
+    /// Changed paths waiting to settle, with when they last changed.
+    pending: BTreeMap<PathBuf, std::time::Instant>,
     buf: Vec<u8>,
     /// Changes accepted silently during maintenance.
     pub accepted_in_maintenance: u64,
@@ -236,9 +241,15 @@ impl Monitor {
             watcher,
             maintenance_flag: config.maintenance_flag.clone(),
             dirty: false,
+            pending: BTreeMap::new(),
             buf: vec![0u8; 1 << 20],
             accepted_in_maintenance: 0,
         })
+    }
+
+    /// When changed files wait to settle: the next poll is due by then.
+    pub fn settle_due(&self) -> Option<std::time::Duration> {
+        self.pending.values().map(|t| SETTLE.saturating_sub(t.elapsed())).min()
     }
 
     /// The inotify descriptor (readable when there are changes to poll).
@@ -279,9 +290,21 @@ impl Monitor {
         let changes = self.watcher.poll();
         let paths = if changes.overflowed {
             events.push(overflow_event());
+            self.pending.clear();
             self.realtime.clone()
         } else {
-            changes.paths
+            // A file is checked once it has not changed for SETTLE: an edit (truncate,
+            // then write) is one change, not an empty file and then the new content.
+            let now = std::time::Instant::now();
+            for path in changes.paths {
+                self.pending.insert(path, now);
+            }
+            let settled: Vec<PathBuf> =
+                self.pending.iter().filter(|(_, t)| t.elapsed() >= SETTLE).map(|(p, _)| p.clone()).collect();
+            for path in &settled {
+                self.pending.remove(path);
+            }
+            settled
         };
         for path in self.expand(paths) {
             let covered =
