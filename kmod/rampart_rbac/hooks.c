@@ -35,6 +35,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -43,6 +44,7 @@
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
@@ -456,22 +458,52 @@ static int rbac_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 	return rbac_exec_mapping(vma->vm_file);
 }
 
+/* /dev/null from the real root, and the hook layer's descriptor replacement (lsm mode). */
+static struct file *rbac_null;
+static int (*rbac_replace_fd)(unsigned int fd, struct file *file);
+
 /* iterate_fd() callback: fd + 1 for a descriptor the new subject may not use, else 0. */
 static int rbac_refused_descriptor(const void *unused, struct file *file, unsigned int fd)
 {
 	u32 access = file_access(file);
 
-	if (!access || (file->f_mode & FMODE_PATH))
+	if (!access || (file->f_mode & FMODE_PATH) || file == rbac_null)
 		return 0;
 	/* Under the descriptor table's lock: a walk that does not sleep. */
 	return rbac_check(file->f_path.mnt, file->f_path.dentry, access, false) ? fd + 1 : 0;
 }
 
+static void rbac_exec_descriptors_init(void)
+{
+	struct path root;
+
+	rbac_replace_fd = symbol_get(rampart_replace_fd);
+	get_fs_root(init_task.fs, &root);
+	rbac_null = file_open_root(&root, "/dev/null", O_RDWR, 0);
+	path_put(&root);
+	if (IS_ERR(rbac_null)) {
+		pr_warn("no /dev/null (%ld): refused inherited descriptors are closed\n",
+			PTR_ERR(rbac_null));
+		rbac_null = NULL;
+	}
+}
+
+static void rbac_exec_descriptors_exit(void)
+{
+	if (rbac_null)
+		fput(rbac_null);
+	rbac_null = NULL;
+	if (rbac_replace_fd)
+		symbol_put(rampart_replace_fd);
+	rbac_replace_fd = NULL;
+}
+
 /*
  * At exec, after the new program (and so the new subject) is chosen: inherited
- * descriptors the new subject could not have opened are closed, as SELinux
- * does, so `exec 5</etc/shadow` in an unconfined parent gives a confined
- * program nothing. Each refusal is reported as the open would have been.
+ * descriptors the new subject could not have opened become /dev/null, as
+ * SELinux does (closed if there is none: the number then could be reused), so
+ * `exec 5</etc/shadow` or `prog </etc/shadow` in an unconfined shell gives a
+ * confined program nothing. Each refusal is reported as the open would be.
  */
 static int rbac_bprm_committing_creds(const struct linux_binprm *bprm)
 {
@@ -481,8 +513,10 @@ static int rbac_bprm_committing_creds(const struct linux_binprm *bprm)
 	if (!READ_ONCE(rampart_rbac_mode) || !files)
 		return 0;
 	for (n = iterate_fd(files, 0, rbac_refused_descriptor, NULL); n;
-	     n = iterate_fd(files, n, rbac_refused_descriptor, NULL))
-		close_fd(n - 1);
+	     n = iterate_fd(files, n, rbac_refused_descriptor, NULL)) {
+		if (!rbac_null || !rbac_replace_fd || rbac_replace_fd(n - 1, rbac_null))
+			close_fd(n - 1);
+	}
 	return 0;
 }
 
@@ -667,11 +701,13 @@ int rampart_rbac_attach(void)
 		rbac_object_cache_exit();
 		return err;
 	}
+	rbac_exec_descriptors_init();
 	err = rampart_hooks_attach(&rbac_hook_ops);
 	if (!err) {
 		hook_mode = RBAC_HOOKS_LSM;
 		return 0;
 	}
+	rbac_exec_descriptors_exit();
 	if (err != -ENOENT) {
 		rbac_verdict_cache_exit();
 		rbac_object_cache_exit();
@@ -695,8 +731,10 @@ void rampart_rbac_detach(void)
 {
 	size_t i;
 
-	if (hook_mode == RBAC_HOOKS_LSM)
+	if (hook_mode == RBAC_HOOKS_LSM) {
 		rampart_hooks_detach(&rbac_hook_ops);
+		rbac_exec_descriptors_exit();
+	}
 	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {
 		if (probe_attached[i])
 			unregister_kretprobe(&rbac_probes[i]);

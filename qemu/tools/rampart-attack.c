@@ -397,9 +397,14 @@ static int cmd_read(const char *path)
 static int cmd_read_fd(int fd)
 {
 	char byte;
+	ssize_t n = read(fd, &byte, 1);
 
-	if (read(fd, &byte, 1) < 0)
+	if (n < 0)
 		return refused("read-fd", "read");
+	if (n == 0) {
+		printf("read-fd: nothing (end of file)\n");
+		return 1;
+	}
 	printf("read-fd: done\n");
 	return 0;
 }

@@ -150,6 +150,12 @@ struct rampart_hook_ops {
 };
 
 int rampart_register_hooks(struct rampart_hook_ops *ops);
+/*
+ * For @bprm_committing_creds handlers: puts @file at current's descriptor @fd,
+ * closing what was there (a refused inherited descriptor becomes /dev/null, so
+ * the number is not reused by the program's next open).
+ */
+int rampart_replace_fd(unsigned int fd, struct file *file);
 void rampart_unregister_hooks(struct rampart_hook_ops *ops);
 /* END copy */
 #endif

@@ -29,7 +29,9 @@ recheck() {
 	shift 4
 	rm -f /tmp/gate /tmp/recheck.out
 	# On one CPU: the per-task answers are kept per CPU.
-	taskset -c 0 rampart-probe as-user 1000 $SVC recheck "$kind" "$path" /tmp/gate "$after" >/tmp/recheck.out 2>&1 &
+	# Through a pipe: the service may not write /tmp, and a descriptor it could not
+	# open is replaced at exec (pipes are no policy objects).
+	taskset -c 0 rampart-probe as-user 1000 $SVC recheck "$kind" "$path" /tmp/gate "$after" 2>&1 | cat >/tmp/recheck.out &
 	waited=0
 	until grep -q before /tmp/recheck.out; do
 		waited=$((waited + 1))
