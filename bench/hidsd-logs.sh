@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
 command -v fail2ban-regex >/dev/null || apt-get install -y -q fail2ban >/dev/null
+[ -x /usr/bin/time ] || apt-get install -y -q time >/dev/null
 cargo build -q --release -p rampart-hidsd
 hidsd=target/release/rampart-hidsd
 work=$(mktemp -d)
