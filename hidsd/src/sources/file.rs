@@ -403,6 +403,25 @@ mod tests {
     }
 
     #[test]
+    fn a_rotation_while_stopped_is_finished_from_the_rotated_file() {
+        let dir = scratch("stopped");
+        let path = dir.join("auth.log");
+        append(&path, 1, 2);
+        let mut f = Follower::new(path.clone(), None, FileProof::everything());
+        assert_eq!(collect(&mut f), messages(1, 2));
+        let saved = f.position();
+        drop(f);
+        // While the daemon is stopped: more lines, then the rotation.
+        append(&path, 3, 4);
+        std::fs::rename(&path, dir.join("auth.log.1")).unwrap();
+        append(&path, 5, 6);
+        let mut g = Follower::new(path.clone(), Some(saved), FileProof::everything());
+        assert_eq!(collect(&mut g), messages(3, 6));
+        assert_eq!(g.recovered_from_copy, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_new_file_in_the_old_inode_is_read_from_its_start() {
         let dir = scratch("inode");
         let path = dir.join("auth.log");
