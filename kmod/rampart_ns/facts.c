@@ -17,7 +17,9 @@
  * stale, never unsafe; a chrooted task cannot move mounts (chroot_mount).
  */
 #include <linux/dcache.h>
+#include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
 #include <linux/path.h>
@@ -140,4 +142,21 @@ bool ns_path_outside_root(const struct path *path)
 		return false;
 	/* path_is_under() only walks the mount and dentry trees under their locks. */
 	return !path_is_under((struct path *)path, &root);
+}
+
+bool ns_file_is_sysctl(const struct file *file)
+{
+	const struct dentry *d = file->f_path.dentry;
+	bool sysctl = false;
+
+	if (d->d_sb->s_magic != PROC_SUPER_MAGIC)
+		return false;
+	/* /proc/sys/...: the ancestor just below proc's root is named "sys". */
+	rcu_read_lock();
+	while (!IS_ROOT(d) && !IS_ROOT(READ_ONCE(d->d_parent)))
+		d = READ_ONCE(d->d_parent);
+	if (!IS_ROOT(d))
+		sysctl = d->d_name.len == 3 && !memcmp(d->d_name.name, "sys", 3);
+	rcu_read_unlock();
+	return sysctl;
 }

@@ -3,6 +3,7 @@
  * rampart_ns hook attachment. With rampart's hook layer (mode "lsm") the
  * handlers below register for userns_create, path_chroot, sb_mount,
  * sb_kern_mount, sb_remount, move_mount, sb_pivotroot, path_mknod, path_chmod,
+ * file_open (sysctl writes),
  * inode_setxattr, task_kill, task_setnice, ptrace_access_check and the
  * fchdir, chdir, unshare, setns, file_setown and task_fork hook points.
  *
@@ -137,6 +138,14 @@ static int ns_sb_pivotroot(const struct path *old_path, const struct path *new_p
 	return ns_chroot_rule(NS_CHROOT_PIVOT, true, "pivot_root");
 }
 
+/* Writing sysctls from inside a chroot (grsecurity's CHROOT_SYSCTL). */
+static int ns_file_open(struct file *file)
+{
+	if (!(file->f_mode & FMODE_WRITE) || !ns_file_is_sysctl(file))
+		return 0;
+	return ns_chroot_rule(NS_CHROOT_SYSCTL, true, "sysctl");
+}
+
 /* A mode that runs with its owner's or group's ids (setgid without group x is locking). */
 static bool ns_setid_mode(umode_t mode)
 {
@@ -262,6 +271,7 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.abi = RAMPART_HOOKS_ABI,
 	.name = "rampart_ns",
 	.userns_create = ns_userns_create,
+	.file_open = ns_file_open,
 	.path_chroot = ns_path_chroot,
 	.sb_mount = ns_sb_mount,
 	.sb_kern_mount = ns_sb_kern_mount,
@@ -327,6 +337,13 @@ static int kill_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return remember(ri, ns_task_kill((struct task_struct *)ARG(regs, 0), NULL, 0,
 					 (const struct cred *)ARG(regs, 3)));
+}
+
+static int open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ARG(regs, 0);
+
+	return remember(ri, file ? ns_file_open(file) : 0);
 }
 
 static int kern_mount_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -441,6 +458,7 @@ static struct kretprobe ns_probes[] = {
 	NS_PROBE("security_path_chmod", chmod_entry),
 	NS_PROBE("security_task_kill", kill_entry),
 	NS_PROBE("security_ptrace_access_check", ptrace_entry),
+	NS_PROBE("security_file_open", open_entry),
 	NS_PROBE("security_sb_kern_mount", kern_mount_entry),
 	NS_PROBE("security_sb_remount", remount_entry),
 	NS_PROBE("security_move_mount", move_mount_entry),

@@ -22,7 +22,8 @@ enum ns_protection {
 	NS_CHROOT_SETNS = 10,
 	NS_CHROOT_SETCAP = 11,
 	NS_CHROOT_NICE = 12,
-	NS_PROTECTIONS = 13,
+	NS_CHROOT_SYSCTL = 13,
+	NS_PROTECTIONS = 14,
 };
 
 /* Verdicts, as returned by the Rust decide functions. */
@@ -67,6 +68,8 @@ bool ns_current_chrooted(void);
 /* Whether @target has current's root; @target_locked: the caller holds task_lock(@target). */
 bool ns_same_root(struct task_struct *target, bool target_locked);
 bool ns_path_outside_root(const struct path *path);
+/* Whether @file is a sysctl (under /proc/sys). */
+bool ns_file_is_sysctl(const struct file *file);
 unsigned long rampart_ns_probe_missed(void);
 const char *rampart_ns_missing_probes(void);
 

@@ -39,10 +39,12 @@ pub enum Protection {
     ChrootSetcap = 11,
     /// Raising a process's priority inside a chroot.
     ChrootNice = 12,
+    /// Writing sysctls (`/proc/sys`) inside a chroot.
+    ChrootSysctl = 13,
 }
 
 /// Every protection, in setting-file order.
-pub const ALL: [Protection; 13] = [
+pub const ALL: [Protection; 14] = [
     Protection::UserNs,
     Protection::ChrootDouble,
     Protection::ChrootMount,
@@ -56,6 +58,7 @@ pub const ALL: [Protection; 13] = [
     Protection::ChrootSetns,
     Protection::ChrootSetcap,
     Protection::ChrootNice,
+    Protection::ChrootSysctl,
 ];
 
 impl Protection {
@@ -80,6 +83,7 @@ impl Protection {
             Protection::ChrootSetns => "chroot_setns",
             Protection::ChrootSetcap => "chroot_setcap",
             Protection::ChrootNice => "chroot_nice",
+            Protection::ChrootSysctl => "chroot_sysctl",
         }
     }
 
@@ -105,6 +109,7 @@ impl Protection {
             Protection::ChrootSetns => c"setns from inside a chroot",
             Protection::ChrootSetcap => c"file capability set inside a chroot",
             Protection::ChrootNice => c"raising priority inside a chroot",
+            Protection::ChrootSysctl => c"sysctl write inside a chroot",
         }
     }
 
@@ -243,7 +248,7 @@ mod tests {
             assert_eq!(Protection::from_code(i as u8), Some(*p));
             assert!(ALL.iter().filter(|q| q.name() == p.name()).count() == 1);
         }
-        assert_eq!(Protection::from_code(13), None);
+        assert_eq!(Protection::from_code(14), None);
         assert!(ALL.iter().all(|p| p.reason() != "unknown"));
         let t = Toggles::default().with(Protection::ChrootKill, false);
         assert!(!t.enabled(Protection::ChrootKill));
