@@ -688,19 +688,42 @@ static struct kretprobe rbac_probes[] = {
 };
 static bool probe_attached[ARRAY_SIZE(rbac_probes)];
 
+/* The subject, object and verdict caches: all allocated, or none. */
+static int rbac_caches_init(void)
+{
+	int err = rbac_subject_cache_init();
+
+	if (err)
+		return err;
+	err = rbac_object_cache_init();
+	if (err)
+		goto subjects;
+	err = rbac_verdict_cache_init();
+	if (err)
+		goto objects;
+	return 0;
+objects:
+	rbac_object_cache_exit();
+subjects:
+	rbac_subject_cache_exit();
+	return err;
+}
+
+static void rbac_caches_exit(void)
+{
+	rbac_verdict_cache_exit();
+	rbac_object_cache_exit();
+	rbac_subject_cache_exit();
+}
+
 int rampart_rbac_attach(void)
 {
 	size_t i, attached = 0;
 	int err;
 
-	err = rbac_object_cache_init();
+	err = rbac_caches_init();
 	if (err)
 		return err;
-	err = rbac_verdict_cache_init();
-	if (err) {
-		rbac_object_cache_exit();
-		return err;
-	}
 	rbac_exec_descriptors_init();
 	err = rampart_hooks_attach(&rbac_hook_ops);
 	if (!err) {
@@ -709,8 +732,7 @@ int rampart_rbac_attach(void)
 	}
 	rbac_exec_descriptors_exit();
 	if (err != -ENOENT) {
-		rbac_verdict_cache_exit();
-		rbac_object_cache_exit();
+		rbac_caches_exit();
 		return err;
 	}
 	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {
@@ -719,8 +741,7 @@ int rampart_rbac_attach(void)
 	}
 	if (!attached) {
 		pr_err("no hook layer and no kretprobe attached\n");
-		rbac_verdict_cache_exit();
-		rbac_object_cache_exit();
+		rbac_caches_exit();
 		return -ENOENT;
 	}
 	hook_mode = RBAC_HOOKS_FALLBACK;
@@ -741,8 +762,7 @@ void rampart_rbac_detach(void)
 		probe_attached[i] = false;
 	}
 	hook_mode = 0;
-	rbac_verdict_cache_exit();
-	rbac_object_cache_exit();
+	rbac_caches_exit();
 	rbac_policy_exit();
 }
 

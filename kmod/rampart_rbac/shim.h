@@ -176,6 +176,9 @@ bool rbac_cached_subject(struct rbac_query *q, bool may_sleep);
 /* objcache.c: what object walks found, per CPU. */
 int rbac_object_cache_init(void);
 void rbac_object_cache_exit(void);
+/* subject.c: the per-CPU subject cache, allocated at attach. */
+int rbac_subject_cache_init(void);
+void rbac_subject_cache_exit(void);
 /*
  * Sets q->matched, q->value and q->complete from the cache; false on a miss.
  * *@seq is the rename sequence read for the lookup: a walk made after a miss is

@@ -32,15 +32,41 @@ struct rbac_subject_slot {
 	struct rbac_subject_info subject;
 };
 
-static DEFINE_PER_CPU(struct rbac_subject_slot[1 << RBAC_SUBJECT_SLOTS_BITS], rbac_subjects);
+struct rbac_subject_table {
+	struct rbac_subject_slot slots[1 << RBAC_SUBJECT_SLOTS_BITS];
+};
+
+/*
+ * Allocated at attach (about 2.8 KB a CPU: too much for a module's small, shared
+ * static per-CPU space), freed after the hooks are detached; NULL: nothing is
+ * cached.
+ */
+static struct rbac_subject_table __percpu *rbac_subjects;
+
+int rbac_subject_cache_init(void)
+{
+	rbac_subjects = alloc_percpu(struct rbac_subject_table);
+	return rbac_subjects ? 0 : -ENOMEM;
+}
+
+void rbac_subject_cache_exit(void)
+{
+	free_percpu(rbac_subjects);
+	rbac_subjects = NULL;
+}
 
 static bool cache_lookup(struct rbac_query *q, bool may_sleep)
 {
-	struct rbac_subject_slot *slots = get_cpu_ptr(rbac_subjects);
-	struct rbac_subject_slot *s = &slots[hash_ptr(current, RBAC_SUBJECT_SLOTS_BITS)];
-	bool hit = rbac_task_id_is_current(&s->task) && s->policy_gen == q->policy.gen &&
-		   (s->exact || !may_sleep);
+	struct rbac_subject_table *table;
+	struct rbac_subject_slot *s;
+	bool hit;
 
+	if (!rbac_subjects)
+		return false;
+	table = get_cpu_ptr(rbac_subjects);
+	s = &table->slots[hash_ptr(current, RBAC_SUBJECT_SLOTS_BITS)];
+	hit = rbac_task_id_is_current(&s->task) && s->policy_gen == q->policy.gen &&
+	      (s->exact || !may_sleep);
 	if (hit)
 		q->subject = s->subject;
 	put_cpu_ptr(rbac_subjects);
@@ -51,12 +77,12 @@ static bool cache_lookup(struct rbac_query *q, bool may_sleep)
 static void cache_store(const struct rbac_query *q, const struct file *exe, bool exact)
 {
 	struct rbac_subject_slot slot = { .policy_gen = q->policy.gen, .subject = q->subject, .exact = exact };
-	struct rbac_subject_slot *slots;
+	struct rbac_subject_table *table;
 
-	if (!rbac_task_id_get(&slot.task) || slot.task.exe != exe)
+	if (!rbac_subjects || !rbac_task_id_get(&slot.task) || slot.task.exe != exe)
 		return;
-	slots = get_cpu_ptr(rbac_subjects);
-	slots[hash_ptr(current, RBAC_SUBJECT_SLOTS_BITS)] = slot;
+	table = get_cpu_ptr(rbac_subjects);
+	table->slots[hash_ptr(current, RBAC_SUBJECT_SLOTS_BITS)] = slot;
 	put_cpu_ptr(rbac_subjects);
 }
 
