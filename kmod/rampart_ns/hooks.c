@@ -3,7 +3,7 @@
  * rampart_ns hook attachment. With rampart's hook layer (mode "lsm") the
  * handlers below register for userns_create, path_chroot, sb_mount,
  * sb_kern_mount, sb_remount, move_mount, sb_pivotroot, path_mknod, path_chmod,
- * file_open (sysctl writes),
+ * file_open (sysctl writes), capable (chroot_caps),
  * inode_setxattr, task_kill, task_setnice, ptrace_access_check and the
  * fchdir, chdir, unshare, setns, file_setown and task_fork hook points.
  *
@@ -136,6 +136,32 @@ static int ns_move_mount(const struct path *from_path, const struct path *to_pat
 static int ns_sb_pivotroot(const struct path *old_path, const struct path *new_path)
 {
 	return ns_chroot_rule(NS_CHROOT_PIVOT, true, "pivot_root");
+}
+
+/*
+ * The capabilities grsecurity's CHROOT_CAPS takes from root inside a chroot
+ * (opt-in: chroot_caps). Only current's own checks are judged (not checks of
+ * another task's credentials, nor any from interrupt context).
+ */
+static const u64 ns_chroot_caps =
+	BIT_ULL(CAP_LINUX_IMMUTABLE) | BIT_ULL(CAP_NET_ADMIN) | BIT_ULL(CAP_SYS_MODULE) |
+	BIT_ULL(CAP_SYS_RAWIO) | BIT_ULL(CAP_SYS_PACCT) | BIT_ULL(CAP_SYS_ADMIN) |
+	BIT_ULL(CAP_SYS_BOOT) | BIT_ULL(CAP_SYS_TIME) | BIT_ULL(CAP_NET_RAW) |
+	BIT_ULL(CAP_SYS_TTY_CONFIG) | BIT_ULL(CAP_IPC_OWNER) | BIT_ULL(CAP_SETFCAP) |
+	BIT_ULL(CAP_SYSLOG) | BIT_ULL(CAP_MAC_ADMIN);
+
+static int ns_chroot_capable(const struct cred *cred, struct user_namespace *ns, int cap,
+			     unsigned int opts)
+{
+	char object[24];
+
+	if (cap < 0 || cap > 63 || !(ns_chroot_caps & BIT_ULL(cap)) || !in_task() ||
+	    cred != current_cred())
+		return 0;
+	if (!rampart_ns_enabled(NS_CHROOT_CAPS))
+		return 0;
+	scnprintf(object, sizeof(object), "capability %d", cap);
+	return ns_chroot_rule(NS_CHROOT_CAPS, true, object);
 }
 
 /* Writing sysctls from inside a chroot (grsecurity's CHROOT_SYSCTL). */
@@ -272,6 +298,7 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.name = "rampart_ns",
 	.userns_create = ns_userns_create,
 	.file_open = ns_file_open,
+	.capable = ns_chroot_capable,
 	.path_chroot = ns_path_chroot,
 	.sb_mount = ns_sb_mount,
 	.sb_kern_mount = ns_sb_kern_mount,
@@ -337,6 +364,13 @@ static int kill_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return remember(ri, ns_task_kill((struct task_struct *)ARG(regs, 0), NULL, 0,
 					 (const struct cred *)ARG(regs, 3)));
+}
+
+static int capable_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_chroot_capable((const struct cred *)ARG(regs, 0),
+					      (struct user_namespace *)ARG(regs, 1),
+					      (int)ARG(regs, 2), (unsigned int)ARG(regs, 3)));
 }
 
 static int open_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -459,6 +493,7 @@ static struct kretprobe ns_probes[] = {
 	NS_PROBE("security_task_kill", kill_entry),
 	NS_PROBE("security_ptrace_access_check", ptrace_entry),
 	NS_PROBE("security_file_open", open_entry),
+	NS_PROBE("security_capable", capable_entry),
 	NS_PROBE("security_sb_kern_mount", kern_mount_entry),
 	NS_PROBE("security_sb_remount", remount_entry),
 	NS_PROBE("security_move_mount", move_mount_entry),

@@ -128,6 +128,16 @@ pub extern "C" fn rampart_ns_decide_userns(exe: *const FileId, uid: u32, privile
     count(state, verdict)
 }
 
+/// Whether protection `protection` can deny or audit anything now (the mode is not
+/// off and its toggle is on): lets hot hooks skip gathering facts (called from
+/// `hooks.c`; does not sleep, counts nothing).
+#[no_mangle]
+pub extern "C" fn rampart_ns_enabled(protection: u8) -> bool {
+    let (Some(state), Some(p)) = (state(), Protection::from_code(protection)) else { return false };
+    let (mode, toggles) = current(state);
+    mode != Mode::Off && toggles.enabled(p)
+}
+
 /// Decides a chroot rule (called from `hooks.c`; does not sleep).
 #[no_mangle]
 pub extern "C" fn rampart_ns_decide_chroot(protection: u8, chrooted: bool, violates: bool) -> u8 {

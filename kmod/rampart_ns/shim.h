@@ -23,7 +23,8 @@ enum ns_protection {
 	NS_CHROOT_SETCAP = 11,
 	NS_CHROOT_NICE = 12,
 	NS_CHROOT_SYSCTL = 13,
-	NS_PROTECTIONS = 14,
+	NS_CHROOT_CAPS = 14,
+	NS_PROTECTIONS = 15,
 };
 
 /* Verdicts, as returned by the Rust decide functions. */
@@ -58,6 +59,7 @@ void rampart_ns_settings_exit(void);
 struct rampart_file_id;
 u8 rampart_ns_decide_userns(const struct rampart_file_id *exe, u32 uid, bool privileged);
 u8 rampart_ns_decide_chroot(u8 protection, bool chrooted, bool violates);
+bool rampart_ns_enabled(u8 protection);
 const char *rampart_ns_reason(u8 protection);
 int rampart_ns_store(int setting, const char *buf, size_t len);
 size_t rampart_ns_show(int setting, char *buf, size_t cap);

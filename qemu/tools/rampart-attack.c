@@ -453,6 +453,19 @@ static int cmd_pseudo_files(void)
 	return 0;
 }
 
+/* Root's CAP_SYS_ADMIN from inside the chroot: sethostname to the same name. */
+static int cmd_sethostname(void)
+{
+	char name[65] = "";
+
+	if (gethostname(name, sizeof(name) - 1))
+		return refused("sethostname", "gethostname");
+	if (sethostname(name, strlen(name)))
+		return refused("sethostname", "sethostname");
+	printf("sethostname: done\n");
+	return 0;
+}
+
 /* Raising priority from inside the chroot. */
 static int cmd_nice(void)
 {
@@ -503,6 +516,8 @@ int main(int argc, char **argv)
 		return cmd_read_fd(atoi(argv[2]));
 	if (argc == 4 && !strcmp(argv[1], "link"))
 		return cmd_link(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "sethostname"))
+		return cmd_sethostname();
 	if (argc == 2 && !strcmp(argv[1], "pseudo-files"))
 		return cmd_pseudo_files();
 	if (argc == 2 && !strcmp(argv[1], "userns-hold"))
@@ -518,6 +533,6 @@ int main(int argc, char **argv)
 			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
 			"userns-hold|userns-join PID|\n"
 			"unappend open-trunc|ftruncate|punch|setfl|append PATH|unappend rename-over|exchange PATH OTHER|\n"
-			"pseudo-files|read PATH|read-fd FD|link SRC DST|mmap-exec|mprotect-exec PATH\n");
+			"pseudo-files|read PATH|read-fd FD|link SRC DST|mmap-exec|mprotect-exec PATH|sethostname\n");
 	return 2;
 }

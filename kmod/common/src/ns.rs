@@ -41,10 +41,13 @@ pub enum Protection {
     ChrootNice = 12,
     /// Writing sysctls (`/proc/sys`) inside a chroot.
     ChrootSysctl = 13,
+    /// Using the capabilities grsecurity's CHROOT_CAPS takes away inside a chroot
+    /// (off by default: a mount or setns then fails on its capability first).
+    ChrootCaps = 14,
 }
 
 /// Every protection, in setting-file order.
-pub const ALL: [Protection; 14] = [
+pub const ALL: [Protection; 15] = [
     Protection::UserNs,
     Protection::ChrootDouble,
     Protection::ChrootMount,
@@ -59,6 +62,7 @@ pub const ALL: [Protection; 14] = [
     Protection::ChrootSetcap,
     Protection::ChrootNice,
     Protection::ChrootSysctl,
+    Protection::ChrootCaps,
 ];
 
 impl Protection {
@@ -84,6 +88,7 @@ impl Protection {
             Protection::ChrootSetcap => "chroot_setcap",
             Protection::ChrootNice => "chroot_nice",
             Protection::ChrootSysctl => "chroot_sysctl",
+            Protection::ChrootCaps => "chroot_caps",
         }
     }
 
@@ -110,6 +115,7 @@ impl Protection {
             Protection::ChrootSetcap => c"file capability set inside a chroot",
             Protection::ChrootNice => c"raising priority inside a chroot",
             Protection::ChrootSysctl => c"sysctl write inside a chroot",
+            Protection::ChrootCaps => c"capability taken away inside a chroot",
         }
     }
 
@@ -118,13 +124,14 @@ impl Protection {
     }
 }
 
-/// Which protections are on (all by default).
+/// Which protections are on (all but `chroot_caps` by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Toggles(u16);
 
 impl Default for Toggles {
+    /// Every protection but [`Protection::ChrootCaps`], which is opt-in.
     fn default() -> Self {
-        Toggles(ALL.iter().fold(0, |bits, p| bits | p.bit()))
+        Toggles(ALL.iter().filter(|p| **p != Protection::ChrootCaps).fold(0, |bits, p| bits | p.bit()))
     }
 }
 
@@ -248,7 +255,9 @@ mod tests {
             assert_eq!(Protection::from_code(i as u8), Some(*p));
             assert!(ALL.iter().filter(|q| q.name() == p.name()).count() == 1);
         }
-        assert_eq!(Protection::from_code(14), None);
+        assert_eq!(Protection::from_code(15), None);
+        assert!(!Toggles::default().enabled(Protection::ChrootCaps), "opt-in");
+        assert!(Toggles::default().enabled(Protection::ChrootSysctl));
         assert!(ALL.iter().all(|p| p.reason() != "unknown"));
         let t = Toggles::default().with(Protection::ChrootKill, false);
         assert!(!t.enabled(Protection::ChrootKill));
