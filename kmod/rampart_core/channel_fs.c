@@ -94,13 +94,14 @@ static ssize_t stats_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos)
 {
 	struct rampart_channel_stats st;
-	char text[160];
+	char text[200];
 	int len;
 
 	rampart_core_stats(&st);
 	len = scnprintf(text, sizeof(text),
-			"emitted %llu\ndropped %llu\nqueued %llu\ncapacity %llu\nnext_seq %llu\n",
-			st.emitted, st.dropped, st.queued, st.capacity, st.next_seq);
+			"emitted %llu\ndropped %llu\nqueued %llu\ncapacity %llu\nnext_seq %llu\nrefused_out_of_task %lu\n",
+			st.emitted, st.dropped, st.queued, st.capacity, st.next_seq,
+			rampart_events_refused_out_of_task());
 	return simple_read_from_buffer(buf, count, ppos, text, len);
 }
 

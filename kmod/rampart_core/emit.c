@@ -5,6 +5,7 @@
  * The rate limiter reports how many lines it suppressed when it lets the next
  * one through, so suppression is itself logged.
  */
+#include <linux/atomic.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
@@ -51,6 +52,18 @@ static void rampart_log_decision(const struct rampart_subject *s, const char *ve
 		parent.uid, parent.euid, parent.gid, parent.egid);
 }
 
+/*
+ * Events from interrupt context (a hook the kernel reached from an IRQ, say)
+ * are refused and counted: the queue's lock is taken with interrupts on, and
+ * "current" there is whichever task was interrupted, not the subject.
+ */
+static atomic_long_t rampart_events_refused = ATOMIC_LONG_INIT(0);
+
+unsigned long rampart_events_refused_out_of_task(void)
+{
+	return atomic_long_read(&rampart_events_refused);
+}
+
 void rampart_event_emit(const struct rampart_subject *s, const char *module,
 			enum rampart_decision decision, const char *object,
 			const char *reason)
@@ -65,6 +78,11 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 		.pid = s->pid,
 		.decision = decision,
 	};
+
+	if (!in_task()) {
+		atomic_long_inc(&rampart_events_refused);
+		return;
+	}
 
 	rampart_core_record(&ev);
 	rampart_channel_wake();

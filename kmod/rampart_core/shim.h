@@ -54,5 +54,7 @@ void rampart_core_stats(struct rampart_channel_stats *out);
 
 /* C, between C files. */
 void rampart_channel_wake(void);
+/* Events refused because they came from interrupt context (emit.c). */
+unsigned long rampart_events_refused_out_of_task(void);
 
 #endif /* RAMPART_CORE_SHIM_H */

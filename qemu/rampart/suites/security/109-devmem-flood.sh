@@ -21,4 +21,5 @@ expect_output "/dev/mem: EPERM" rampart-probe open /dev/mem
 kmsg_since "$mark" | grep -q 'callbacks suppressed' || die "log rate limiting was not reported"
 next=$(events | sed 's/^{"seq":\([0-9]*\),.*/\1/' | head -n 1)
 [ "$next" -eq $((last + dropped + 1)) ] || die "sequence gap $last -> $next does not match $dropped drops"
+grep -q "^refused_out_of_task 0$" $RAMPART_FS/stats || die "events refused out of task context: $(cat $RAMPART_FS/stats)"
 echo "2000 x EPERM; read $read_count + dropped $dropped = 2000; seq $last -> $next; $logged log lines"
