@@ -12,7 +12,8 @@
  * over a file deletes it too; RENAME_EXCHANGE deletes and creates both),
  * path_link (create, and no more rights than the source has), path_truncate and
  * file_truncate (write: truncate, ftruncate, open with O_TRUNC), file_fcntl
- * (write: clearing O_APPEND), mmap_file and file_mprotect (PROT_EXEC file
+ * (write: clearing O_APPEND), file_fallocate (write: punching holes and the
+ * other range operations), mmap_file and file_mprotect (PROT_EXEC file
  * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
  * exec), inode_getattr (hidden) and capable. Those called in process context
  * may sleep, so their walks cross mount points.
@@ -21,7 +22,7 @@
  *
  * fallback mode (no hook layer): kretprobes on security_file_open(),
  * security_bprm_check(), security_file_truncate(), security_file_fcntl(),
- * security_mmap_file() and security_file_mprotect(), whose handlers cannot
+ * vfs_fallocate(), security_mmap_file() and security_file_mprotect(), whose handlers cannot
  * sleep: walks stay on the file's own filesystem. docs/hook-modes.md lists what
  * each mode covers.
  */
@@ -31,6 +32,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/falloc.h>
 #include <linux/fcntl.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -420,6 +422,18 @@ static int rbac_file_truncate(struct file *file)
 }
 
 /*
+ * fallocate(): anything but plain preallocation (punching, zeroing, collapsing
+ * or inserting ranges) changes what is in the file, so it needs w, as the
+ * kernel itself refuses it on append-only inodes.
+ */
+static int rbac_file_fallocate(struct file *file, int mode)
+{
+	if (!(mode & ~FALLOC_FL_KEEP_SIZE))
+		return 0;
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, true);
+}
+
+/*
  * Clearing O_APPEND with F_SETFL turns an append-only descriptor into one that
  * writes anywhere (pwrite): that needs the write right.
  */
@@ -584,6 +598,7 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.path_truncate = rbac_path_truncate,
 	.file_truncate = rbac_file_truncate,
 	.file_fcntl = rbac_file_fcntl,
+	.file_fallocate = rbac_file_fallocate,
 	.inode_getattr = rbac_inode_getattr,
 	.capable = rbac_capable,
 	.bprm_committing_creds = rbac_bprm_committing_creds,
@@ -666,6 +681,25 @@ static int mprotect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return exec_mapping_entry(ri, vma->vm_file);
 }
 
+/*
+ * vfs_fallocate(file, mode, offset, len) acts, so it is not overruled: a denied
+ * call gets len = 0, which it rejects (EINVAL) before doing anything, and the
+ * return handler reports the denial.
+ */
+static int fallocate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ARG(regs, 0);
+	int mode = (int)ARG(regs, 1);
+	int err;
+
+	if (!file || !(mode & ~FALLOC_FL_KEEP_SIZE))
+		return 1;
+	err = rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, false);
+	if (err)
+		regs->cx = 0;
+	return remember(ri, err);
+}
+
 static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	regs_set_return_value(regs, *(int *)ri->data);
@@ -680,6 +714,8 @@ static struct kretprobe rbac_probes[] = {
 	{ .kp.symbol_name = "security_file_truncate", .entry_handler = truncate_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 	{ .kp.symbol_name = "security_file_fcntl", .entry_handler = fcntl_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "vfs_fallocate", .entry_handler = fallocate_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 	{ .kp.symbol_name = "security_mmap_file", .entry_handler = mmap_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },

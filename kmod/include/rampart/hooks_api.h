@@ -74,6 +74,8 @@ struct vm_area_struct;
  * @mmap_file: security_mmap_file().
  * @file_mprotect: security_file_mprotect().
  * @shm_shmat: security_shm_shmat().
+ * @file_fallocate: vfs_fallocate() with its mode, after the kernel's own checks
+ *	(a hook point: anything but plain preallocation changes existing data).
  * @chdir: chdir(2) to a looked-up directory (a hook point, like @fchdir).
  * @unshare: unshare(2) with its flags, before anything is unshared (a hook point).
  * @setns: setns(2), with the CLONE_NEW* types about to be joined (resolved from
@@ -142,6 +144,7 @@ struct rampart_hook_ops {
 			     unsigned long prot);
 	int (*shm_shmat)(struct kern_ipc_perm *perm, char __user *shmaddr, int shmflg);
 	int (*bprm_committing_creds)(const struct linux_binprm *bprm);
+	int (*file_fallocate)(struct file *file, int mode);
 	int (*chdir)(const struct path *path);
 	int (*unshare)(unsigned long flags);
 	int (*setns)(int nstypes);

@@ -1,6 +1,7 @@
 # An append-only right (`a`, with `c` on the directory, as a log directory has) allows
 # appending and nothing that destroys what is there: no O_TRUNC open, no ftruncate, no
-# clearing O_APPEND to pwrite at 0, no rename over the file, no RENAME_EXCHANGE.
+# clearing O_APPEND to pwrite at 0, no fallocate(PUNCH_HOLE), no rename over the file,
+# no RENAME_EXCHANGE.
 . /rampart/lib.sh
 load rampart_rbac
 LOGGER=/usr/sbin/rampart-logger
@@ -18,7 +19,7 @@ POLICY
 rampart-policy load /tmp/append.policy >/dev/null || die "loading the policy failed"
 rampart-policy enforce || die "enforce"
 expect_output "append: done" $LOGGER unappend append /var/log/app/app.log
-for how in open-trunc ftruncate setfl; do
+for how in open-trunc ftruncate setfl punch; do
 	out=$($LOGGER unappend $how /var/log/app/app.log 2>&1)
 	case "$out" in
 	*EACCES*) ;;
@@ -43,4 +44,4 @@ for how in rename-over exchange; do
 done
 rampart-policy off || die "off"
 events >/dev/null
-echo "append: done; O_TRUNC, ftruncate, F_SETFL: EACCES, the log intact; $renames; pidfd_open and pipe: ok"
+echo "append: done; O_TRUNC, ftruncate, F_SETFL, PUNCH_HOLE: EACCES, the log intact; $renames; pidfd_open and pipe: ok"
