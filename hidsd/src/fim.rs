@@ -341,22 +341,26 @@ impl Monitor {
     }
 }
 
-/// The event for lost realtime events (inotify queue overflow): everything was checked again.
-fn overflow_event() -> crate::event::Event {
-    let message = "realtime events lost (inotify queue overflow): all watched files checked again".to_string();
-    let mut fields = BTreeMap::new();
-    fields.insert("change".to_string(), "overflow".to_string());
+/// An event of the integrity monitor, as the rules see it.
+fn fim_event(message: String, fields: BTreeMap<String, String>) -> crate::event::Event {
     crate::event::Event {
         source: crate::event::SourceKind::Fim,
         origin: "fim".into(),
         time: crate::logline::now(),
         program: "fim".into(),
         proven: true,
-        message: message.clone(),
+        raw: message.clone(),
+        message,
         fields,
-        raw: message,
         record: None,
     }
+}
+
+/// The event for lost realtime events (inotify queue overflow): everything was checked again.
+fn overflow_event() -> crate::event::Event {
+    let message = "realtime events lost (inotify queue overflow): all watched files checked again".to_string();
+    let fields = BTreeMap::from([("change".to_string(), "overflow".to_string())]);
+    fim_event(message, fields)
 }
 
 /// The event the rules see for a change.
@@ -368,20 +372,9 @@ pub fn change_event(change: &Change) -> crate::event::Event {
         Change::Metadata { path, fields } => ("metadata", path, format!(" {}", fields.join(","))),
     };
     let message = format!("{kind} {}{detail}", path.display());
-    let mut fields = BTreeMap::new();
-    fields.insert("change".to_string(), kind.to_string());
-    fields.insert("path".to_string(), path.display().to_string());
-    crate::event::Event {
-        source: crate::event::SourceKind::Fim,
-        origin: "fim".into(),
-        time: crate::logline::now(),
-        program: "fim".into(),
-        proven: true,
-        message: message.clone(),
-        fields,
-        raw: message,
-        record: None,
-    }
+    let fields =
+        BTreeMap::from([("change".to_string(), kind.to_string()), ("path".to_string(), path.display().to_string())]);
+    fim_event(message, fields)
 }
 
 /// Writes a baseline atomically.
