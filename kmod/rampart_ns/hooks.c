@@ -75,14 +75,20 @@ static int ns_chroot_rule(enum ns_protection p, bool violates, const char *objec
 	return ns_report(p, rampart_ns_decide_chroot(p, ns_current_chrooted(), true), object);
 }
 
-static int ns_target_rule(enum ns_protection p, struct task_struct *target, bool target_locked)
+/* A rule about @target, for a caller that already knows current is chrooted. */
+static int ns_outside_target(enum ns_protection p, struct task_struct *target, bool target_locked)
 {
 	char object[32];
 
-	if (!ns_current_chrooted() || ns_same_root(target, target_locked))
+	if (ns_same_root(target, target_locked))
 		return 0;
 	scnprintf(object, sizeof(object), "pid %d", task_tgid_nr(target));
 	return ns_report(p, rampart_ns_decide_chroot(p, true, true), object);
+}
+
+static int ns_target_rule(enum ns_protection p, struct task_struct *target, bool target_locked)
+{
+	return ns_current_chrooted() ? ns_outside_target(p, target, target_locked) : 0;
 }
 
 /* A user namespace created (@object "user namespace") or joined with setns(). */
@@ -229,7 +235,7 @@ static int ns_file_setown(struct pid *pid, enum pid_type type)
 	if (!pid || !ns_current_chrooted())
 		return 0;
 	do_each_pid_task(pid, type, t) {
-		err = ns_target_rule(NS_CHROOT_KILL, t, false);
+		err = ns_outside_target(NS_CHROOT_KILL, t, false);
 		if (err)
 			return err;
 	} while_each_pid_task(pid, type, t);
@@ -242,8 +248,9 @@ static int ns_task_setnice(struct task_struct *p, int nice)
 	if (!ns_current_chrooted())
 		return 0;
 	if (nice < task_nice(p))
-		return ns_chroot_rule(NS_CHROOT_NICE, true, "priority");
-	return ns_target_rule(NS_CHROOT_NICE, p, false);
+		return ns_report(NS_CHROOT_NICE, rampart_ns_decide_chroot(NS_CHROOT_NICE, true, true),
+				 "priority");
+	return ns_outside_target(NS_CHROOT_NICE, p, false);
 }
 
 /* New pid and mount namespaces reset what "the root" means: none inside a chroot. */
