@@ -45,6 +45,12 @@ protocol = "udp"
 port = 53
 from = ["admin"]
 
+[[service]]
+name = "logs"
+protocol = "udp"
+port = 5514
+from = ["all"]
+
 [[egress]]
 name = "dns"
 protocol = "udp"
@@ -92,9 +98,13 @@ fn connectivity_matrix() {
     for port in [873, 80] {
         t.tcp_echo(Ns::Inet, &format!("[::]:{port}"));
     }
-    for addr in ["10.0.2.2:53", "10.0.2.3:53", "[fd00:2::2]:53", "[fd00:2::3]:53"] {
+    for addr in ["10.0.2.2:53", "[fd00:2::2]:53"] {
         t.udp_echo(Ns::Inet, addr);
     }
+    // Receivers at the address to be blocked: one-way traffic to it (nothing comes
+    // back, so only a drop on the way there stops it).
+    let dns3 = t.run_in(Ns::Inet, || std::net::UdpSocket::bind("10.0.2.3:53").unwrap());
+    let dns3v6 = t.run_in(Ns::Inet, || std::net::UdpSocket::bind("[fd00:2::3]:53").unwrap());
     t.tcp_echo(Ns::Ctr, "[::]:80");
     // Before any policy: everything passes (the checks below can see a difference).
     assert!(t.tcp_ok(Ns::Inet, "10.0.2.2", "10.0.1.1:22") && t.tcp_ok(Ns::Inet, "10.0.2.2", "10.0.1.1:8000"));
@@ -159,8 +169,35 @@ fn connectivity_matrix() {
     let mut published = t.connect(Ns::Inet, "10.0.2.3", "10.0.2.1:8080").unwrap();
     let mut established6 = t.connect(Ns::Inet, "fd00:2::3", "[fd00:2::1]:443").unwrap();
     assert!(echoes(&mut established) && echoes(&mut published) && echoes(&mut established6));
-    assert!(t.udp_ok(Ns::Host, "10.0.2.1", "10.0.2.3:53") && t.udp_ok(Ns::Host, "fd00:2::1", "[fd00:2::3]:53"));
+    let send_one_way = |ns: Ns, src: &'static str, dst: &'static str| {
+        t.run_in(ns, move || {
+            let s = std::net::UdpSocket::bind(src).unwrap();
+            let _ = s.send_to(b"one-way", dst);
+        })
+    };
+    let one_way_out = [
+        (Ns::Host, "10.0.2.1:0", "10.0.2.3:53", &dns3),
+        (Ns::Host, "[fd00:2::1]:0", "[fd00:2::3]:53", &dns3v6),
+        (Ns::Ctr, "10.0.3.2:0", "10.0.2.3:53", &dns3),
+    ];
+    for (ns, src, dst, rx) in one_way_out {
+        send_one_way(ns, src, dst);
+        assert!(receives(rx), "one-way UDP {src} -> {dst} before the block");
+    }
     assert!(t.tcp_ok(Ns::Inet, "10.0.2.4", "10.0.2.1:443"));
+    // One-way UDP (no reply to drop): the service must not even receive it.
+    let logs = t.run_in(Ns::Host, || std::net::UdpSocket::bind("[::]:5514").unwrap());
+    let send_log = |src: &'static str| {
+        t.run_in(Ns::Inet, move || {
+            let s = std::net::UdpSocket::bind(src).unwrap();
+            let dst = if src.starts_with('[') { "[fd00:2::1]:5514" } else { "10.0.2.1:5514" };
+            let _ = s.send_to(b"<13>one-way", dst);
+        })
+    };
+    send_log("10.0.2.3:0");
+    assert!(receives(&logs), "one-way UDP before the block");
+    send_log("[fd00:2::3]:0");
+    assert!(receives(&logs), "one-way UDP over IPv6 before the block");
     t.fw_ok(&["deny", "10.0.2.3", "--comment", "test"]);
     t.fw_ok(&["deny", "fd00:2::3"]);
     // An IPv4-mapped IPv6 address is blocked as the IPv4 address.
@@ -171,6 +208,8 @@ fn connectivity_matrix() {
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.3", "10.0.2.1:443") && !t.tcp_ok(Ns::Inet, "fd00:2::3", "[fd00:2::1]:443"));
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.3", "10.0.2.1:8080"), "published port from a blocked address");
     assert!(!t.udp_ok(Ns::Host, "10.0.2.1", "10.0.2.3:53"), "outbound UDP to a blocked address");
+    send_log("10.0.2.3:0");
+    assert!(!receives(&logs), "one-way UDP from a blocked address reached the service");
     assert!(!t.udp_ok(Ns::Host, "fd00:2::1", "[fd00:2::3]:53"), "outbound UDP to a blocked IPv6 address");
     assert!(!t.tcp_ok(Ns::Ctr, "10.0.3.2", "10.0.2.3:873"), "the container reaching a blocked address");
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.4", "10.0.2.1:443"), "mapped block did not block the IPv4 address");

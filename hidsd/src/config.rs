@@ -104,6 +104,10 @@ pub struct Response {
     pub nft: PathBuf,
     /// Run nft inside this network namespace (`ip netns exec`), for tests.
     pub netns: Option<String>,
+    /// Block the remote addresses a crashed network service was talking to (rules
+    /// with `response = "block_peers"`; loopback, `allowlist` and rampart-fw's trusted
+    /// zones and quick allows never).
+    pub block_crash_peers: bool,
 }
 
 impl Default for Config {
@@ -135,6 +139,7 @@ impl Default for Response {
             nft_table: "rampart".into(),
             nft: PathBuf::from("nft"),
             netns: None,
+            block_crash_peers: true,
         }
     }
 }

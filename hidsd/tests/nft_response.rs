@@ -89,7 +89,7 @@ fn responses_report_what_happened() {
     );
     let r = &responses(&dir, "203.0.113.21")[0];
     assert_eq!((r["outcome"].as_str(), r["recreated"].as_bool()), (Some("blocked"), Some(true)), "{r}");
-    assert!(ns.nft(&["list", "chain", "inet", "rampart", "input"]).contains("@block4 drop"));
+    assert!(ns.nft(&["list", "chain", "inet", "rampart", "block_pre"]).contains("@block4 drop"));
     child.stop();
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -58,10 +58,18 @@ impl Pipeline {
         for m in self.engine.process(event) {
             let (id, level) = (self.engine.rule(&m).id, self.engine.rule(&m).level);
             // The response first: the alert says what it came to.
-            let outcome = m.block.map(|ip| (ip, self.block(ip, id)));
+            let mut outcomes: Vec<(IpAddr, Outcome)> = Vec::new();
+            if let Some(ip) = m.block {
+                outcomes.push((ip, self.block(ip, id, event)));
+            }
+            if self.engine.rule(&m).block_peers && self.config.response.block_crash_peers {
+                for ip in crate::response::peers::of_crash(&m.fields) {
+                    outcomes.push((ip, self.block_peer(ip, id, event)));
+                }
+            }
             let rule = self.engine.rule(&m);
             if level > 0 && level >= self.config.min_level {
-                let line = alerts::to_ecs(rule, &m, event, &self.host, outcome.as_ref()).to_string();
+                let line = alerts::to_ecs(rule, &m, event, &self.host, &outcomes).to_string();
                 if self.foreground {
                     println!("{line}");
                 }
@@ -75,7 +83,20 @@ impl Pipeline {
     /// Blocks `ip` (asked by rule `rule`) and says what came of it. Every request goes
     /// to nftables (adding a blocked address again is harmless): an address the admin
     /// unbanned is blocked again when it attacks again.
-    fn block(&mut self, ip: IpAddr, rule: u32) -> Outcome {
+    /// Blocks a crash's peer `ip`, unless rampart-fw trusts it (quick allows, trusted
+    /// zones), then as [`Pipeline::block`].
+    fn block_peer(&mut self, ip: IpAddr, rule: u32, event: &Event) -> Outcome {
+        let ip = ip.to_canonical();
+        if let Some(nft) = &self.nft {
+            if !ip.is_loopback() && nft.is_trusted(ip) {
+                eprintln!("rampart-hidsd: rule {rule}: {ip} is in a trusted zone or allowed, not blocked");
+                return Outcome::Allowlisted;
+            }
+        }
+        self.block(ip, rule, event)
+    }
+
+    fn block(&mut self, ip: IpAddr, rule: u32, event: &Event) -> Outcome {
         let ip = ip.to_canonical();
         if self.allowlist.iter().any(|n| n.contains(ip)) {
             eprintln!("rampart-hidsd: rule {rule}: {ip} is allowlisted, not blocked");
@@ -83,7 +104,12 @@ impl Pipeline {
         }
         let Some(nft) = &self.nft else { return Outcome::Disabled };
         let seconds = self.config.response.block_seconds;
-        match nft.block_or_recreate(ip, seconds) {
+        let why = format!(
+            "rampart-hidsd rule {rule} at {} ({})",
+            crate::sinks::alerts::rfc3339(event.time),
+            event.record.as_deref().unwrap_or(&event.origin)
+        );
+        match nft.block_or_recreate(ip, seconds, &why) {
             Ok(recreated) => {
                 if recreated {
                     eprintln!("rampart-hidsd: the nftables blocklist was gone (nft flush ruleset?): set up again");

@@ -2,3 +2,5 @@
 
 pub mod nft;
 pub mod outcome;
+pub mod peers;
+pub mod sockdiag;

@@ -1,5 +1,6 @@
-//! Blocking addresses with nftables: two sets with per-element timeouts in a table
-//! rampart owns, so blocks expire in the kernel even when the daemon is gone.
+//! Blocking addresses with nftables: the block sets rampart-fw shares
+//! (`rampart_fw::blockset`), per-element timeouts in the table rampart owns, so blocks
+//! expire in the kernel even when the daemon is gone.
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -67,31 +68,40 @@ impl Nft {
         Ok(())
     }
 
-    /// Creates the table, sets and input chain if missing; existing blocks are kept.
+    /// Creates the table, the shared block sets and the chains that drop what is in
+    /// them if missing (rampart-fw's definition: existing blocks, and rampart-fw's own
+    /// chains and sets, are kept).
     pub fn setup(&self) -> Result<()> {
-        let t = &self.table;
-        self.run_script(&format!(
-            "add table inet {t}\n\
-             add set inet {t} block4 {{ type ipv4_addr; flags timeout; }}\n\
-             add set inet {t} block6 {{ type ipv6_addr; flags timeout; }}\n\
-             add chain inet {t} input {{ type filter hook input priority -10; policy accept; }}\n\
-             flush chain inet {t} input\n\
-             add rule inet {t} input ip saddr @block4 drop\n\
-             add rule inet {t} input ip6 saddr @block6 drop\n"
-        ))
+        self.run_script(&rampart_fw::blockset::setup_script(&self.table))
     }
 
-    /// Blocks `ip` for `seconds` (the kernel expires it).
-    pub fn block(&self, ip: IpAddr, seconds: u64) -> Result<()> {
-        self.run_script(&format!("add element inet {} {} {{ {ip} timeout {seconds}s }}\n", self.table, set_name(ip)))
+    /// Whether `ip` is in rampart-fw's quick allows or trusted zones (`allow4/6`,
+    /// `trusted4/6`): such addresses are never blocked.
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
+        let v = if ip.is_ipv4() { "4" } else { "6" };
+        ["allow", "trusted"].iter().any(|set| {
+            self.command()
+                .args(["get", "element", "inet", &self.table, &format!("{set}{v}"), "{", &ip.to_string(), "}"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+    }
+
+    /// Blocks `ip` for `seconds` (the kernel expires it); `why` becomes the element's
+    /// comment (what `rampart-fw why` shows).
+    pub fn block(&self, ip: IpAddr, seconds: u64, why: &str) -> Result<()> {
+        let net = rampart_fw::net::Network::host(ip);
+        self.run_script(&rampart_fw::blockset::add_block(&self.table, &net, Some(seconds), why))
     }
 
     /// Blocks `ip` for `seconds`; when that fails, sets the table up again and retries
     /// once (after `nft flush ruleset` the table is gone). Returns whether it had to.
-    pub fn block_or_recreate(&self, ip: IpAddr, seconds: u64) -> Result<bool> {
-        let Err(first) = self.block(ip, seconds) else { return Ok(false) };
+    pub fn block_or_recreate(&self, ip: IpAddr, seconds: u64, why: &str) -> Result<bool> {
+        let Err(first) = self.block(ip, seconds, why) else { return Ok(false) };
         self.setup().with_context(|| format!("{first:#}; setting the table up again"))?;
-        self.block(ip, seconds).with_context(|| format!("{first:#}; after setting the table up again"))?;
+        self.block(ip, seconds, why).with_context(|| format!("{first:#}; after setting the table up again"))?;
         Ok(true)
     }
 

@@ -72,7 +72,8 @@ pub struct RuleSpec {
     /// Composite: count separately per value of this field.
     #[serde(default)]
     pub same_field: Option<String>,
-    /// Composite: `block` the `srcip` of the matches.
+    /// Composite: `block` the `srcip` of the matches. Base: `block_peers`, block the
+    /// remote addresses a crash names (its `peers` field, or sock_diag for a `pid`).
     #[serde(default)]
     pub response: Option<String>,
 }
@@ -119,6 +120,8 @@ pub struct Rule {
     pub matcher: Matcher,
     /// Whether it blocks the source address.
     pub block: bool,
+    /// Whether it blocks the remote addresses of the crash it matched.
+    pub block_peers: bool,
     /// File the rule came from.
     pub file: String,
 }
@@ -134,11 +137,15 @@ fn compile(spec: RuleSpec, file: &str, text: &str) -> Result<Rule> {
     if spec.level > 15 {
         bail!("{}: level {} is over 15", at(), spec.level);
     }
-    let block = match spec.response.as_deref() {
-        None => false,
-        Some("block") => true,
-        Some(other) => bail!("{}: unknown response `{other}` (only `block`)", at()),
+    let (block, block_peers) = match spec.response.as_deref() {
+        None => (false, false),
+        Some("block") => (true, false),
+        Some("block_peers") => (false, true),
+        Some(other) => bail!("{}: unknown response `{other}` (`block` or `block_peers`)", at()),
     };
+    if block_peers && spec.if_matched_group.is_some() {
+        bail!("{}: `block_peers` is for base rules (the crash event names the peers)", at());
+    }
     let matcher = match (&spec.if_matched_group, spec.frequency, spec.timeframe) {
         (Some(group), Some(frequency), Some(timeframe)) => {
             if spec.pattern.is_some() || spec.program.is_some() || !spec.fields.is_empty() {
@@ -181,6 +188,7 @@ fn compile(spec: RuleSpec, file: &str, text: &str) -> Result<Rule> {
         groups: spec.groups,
         matcher,
         block,
+        block_peers,
         file: file.to_string(),
     })
 }

@@ -48,9 +48,10 @@ pub fn alert_id(rule: &Rule, event: &Event) -> String {
     h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The ECS document of an alert: `rule` matched (`m`) on `event`; `response` is the
-/// address a block was asked for and what came of it.
-pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, response: Option<&(IpAddr, Outcome)>) -> Value {
+/// The ECS document of an alert: `rule` matched (`m`) on `event`; `responses` are the
+/// addresses blocks were asked for and what came of each (`rampart.response` is the
+/// first; a crash's peers are all in `rampart.responses`).
+pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, responses: &[(IpAddr, Outcome)]) -> Value {
     let f = &m.fields;
     let mut doc = Map::new();
     doc.insert("@timestamp".into(), json!(rfc3339(event.time)));
@@ -78,8 +79,27 @@ pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, response: Optio
     if let Some(user) = f.get("user") {
         doc.insert("user".into(), json!({ "name": user }));
     }
-    if let Some((ip, outcome)) = response {
-        doc.insert("rampart".into(), json!({ "response": outcome.to_json(*ip) }));
+    if let Some((ip, outcome)) = responses.first() {
+        let mut rampart = json!({ "response": outcome.to_json(*ip) });
+        if rule.block_peers {
+            rampart["responses"] = responses.iter().map(|(ip, o)| o.to_json(*ip)).collect();
+        }
+        doc.insert("rampart".into(), rampart);
+    }
+    if rule.block_peers {
+        // The crashed service and the addresses it was talking to.
+        let service = f.get("comm").or_else(|| f.get("exe")).cloned().unwrap_or_default();
+        doc.insert("service".into(), json!({ "name": service }));
+        if let Some(pid) = f.get("pid") {
+            doc.insert("process".into(), json!({ "name": event.program, "pid": pid, "executable": f.get("exe") }));
+        }
+        let peers: Vec<String> = responses.iter().map(|(ip, _)| ip.to_string()).collect();
+        doc.insert("related".into(), json!({ "ip": peers }));
+        if !doc.contains_key("source") {
+            if let Some((ip, _)) = responses.first() {
+                doc.insert("source".into(), json!({ "ip": ip.to_string() }));
+            }
+        }
     }
     doc.insert("labels".into(), json!(f));
     doc.insert("message".into(), json!(rule.description));
