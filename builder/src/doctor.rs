@@ -38,6 +38,14 @@ pub const PACKAGES: &[&str] = &[
     "systemd",
     "rsyslog",
     "logrotate",
+    // rampart-fw's tests: conntrack (the SSH lockout check), a real sshd and ssh client,
+    // util-linux's unshare (plan's scratch namespace); rampart-hidsd's crash test runs
+    // a Python service that segfaults.
+    "conntrack",
+    "openssh-server",
+    "openssh-client",
+    "util-linux",
+    "python3",
 ];
 
 /// Result of one dependency check.
