@@ -46,6 +46,9 @@ pub struct BootTestRequest {
     pub accel: AccelChoice,
     /// Guest time counts instructions (see [`Boot::icount`]).
     pub icount: bool,
+    /// Host programs (paths or globs) added to the guest besides the suite's
+    /// `programs` file, with everything they need.
+    pub programs: Vec<PathBuf>,
 }
 
 /// `results.json`.
@@ -106,7 +109,9 @@ pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let dir = ctx.work.runs().join(format!("{stamp}-{}-{}-{}", req.target, req.variant.name(), req.suite));
     std::fs::create_dir_all(&dir)?;
-    let initrd = initramfs::build(&ctx.repo, &build, &req.suite, req.cases.as_deref(), &dir, &ctx.work.tools())?;
+    let extra = initramfs::programs::from_args(&req.programs)?;
+    let initrd =
+        initramfs::build(&ctx.repo, &build, &req.suite, req.cases.as_deref(), &extra, &dir, &ctx.work.tools())?;
     let mut boot = Boot {
         kernel: build.bzimage.clone(),
         initrd,

@@ -1,9 +1,23 @@
 //! The boot-test initramfs: busybox-static, the guest harness and suites from
 //! `qemu/`, and the `.ko` files of a build, packed by the kernel's own `gen_init_cpio`
-//! (so no root privileges or device nodes on the host are needed).
+//! (so no root privileges or device nodes on the host are needed); and the host
+//! programs a suite lists in its `programs` file, with everything they need
+//! ([`programs`]).
+
+mod closure;
+mod elf;
+mod elf_deps;
+#[cfg(test)]
+mod fuzz;
+mod glob;
+mod hostfs;
+pub mod programs;
 
 use crate::metadata::BuildMetadata;
 use anyhow::{bail, Context, Result};
+use closure::Closure;
+use hostfs::HostFs;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,9 +46,55 @@ impl CpioList {
         self.lines.push(format!("file {path} {} {mode:o} 0 0", host.display()));
     }
 
+    /// Adds a symbolic link.
+    pub fn symlink(&mut self, path: &str, target: &str) {
+        self.lines.push(format!("slink {path} {target} 777 0 0"));
+    }
+
     /// The list text.
     pub fn render(&self) -> String {
         self.lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+}
+
+/// Directories every initramfs has. A host link at one of them (merged /usr's
+/// `/bin -> usr/bin`) is not copied: the paths listed under it get links of their own.
+const BASE_DIRS: &[&str] = &["/bin", "/dev", "/proc", "/sys", "/tmp", "/etc", "/root"];
+
+/// Guest paths the initramfs has before any host program: busybox's applets (installed
+/// into `/bin` by `/init`) and rampart's guest tools.
+fn provided() -> Result<BTreeSet<String>> {
+    let out = Command::new(BUSYBOX).arg("--list").output().with_context(|| format!("running {BUSYBOX} --list"))?;
+    if !out.status.success() {
+        bail!("{BUSYBOX} --list failed");
+    }
+    let applets = String::from_utf8_lossy(&out.stdout);
+    let tools = ["busybox", "rampart-probe", "rampart-attack", "rampart-policy", "rampart"];
+    Ok(applets.split_whitespace().chain(tools).map(|a| format!("/bin/{a}")).chain(["/init".into()]).collect())
+}
+
+/// Adds host programs and what they need (see [`programs`]).
+fn add_closure(list: &mut CpioList, closure: &Closure) {
+    for (dir, mode) in &closure.dirs {
+        if !BASE_DIRS.contains(&dir.as_str()) {
+            list.dir(dir, *mode);
+        }
+    }
+    for (path, target) in &closure.links {
+        if !BASE_DIRS.contains(&path.as_str()) {
+            list.symlink(path, target);
+            continue;
+        }
+        let prefix = format!("{path}/");
+        for (spelled, canonical) in closure.spelled.range(prefix.clone()..).take_while(|(s, _)| s.starts_with(&prefix))
+        {
+            if !spelled[prefix.len()..].contains('/') {
+                list.symlink(spelled, canonical);
+            }
+        }
+    }
+    for (path, (host, mode)) in &closure.files {
+        list.file(path, host, *mode);
     }
 }
 
@@ -108,12 +168,14 @@ fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<Pat
 }
 
 /// Writes `<dir>/initramfs.cpio` for `suite` (only the cases starting with `cases`,
-/// if given), returning its path.
+/// if given), with the host programs the suite's `programs` file and `extra` list,
+/// returning its path.
 pub fn build(
     repo: &Path,
     build: &BuildMetadata,
     suite: &str,
     cases: Option<&str>,
+    extra: &programs::Programs,
     dir: &Path,
     tools: &Path,
 ) -> Result<PathBuf> {
@@ -154,6 +216,18 @@ pub fn build(
     for ko in build.modules.iter().flat_map(|m| &m.kos) {
         let name = ko.file_name().context("module path without a name")?.to_string_lossy().into_owned();
         list.file(&format!("/rampart/modules/{name}"), ko, 0o644);
+    }
+    let mut wanted = programs::load(&guest.join("rampart/suites").join(suite).join(programs::FILE))?;
+    wanted.extend(extra.clone());
+    if !wanted.is_empty() {
+        let closure = programs::resolve(&HostFs::new("/"), &wanted, &provided()?)
+            .with_context(|| format!("adding suite {suite}'s host programs"))?;
+        eprintln!(
+            "boot-test: {} host files ({:.1} MiB) for the programs of suite {suite}",
+            closure.files.len(),
+            closure.bytes() as f64 / (1 << 20) as f64
+        );
+        add_closure(&mut list, &closure);
     }
     let list_path = dir.join("initramfs.list");
     std::fs::write(&list_path, list.render())?;

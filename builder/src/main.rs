@@ -124,6 +124,10 @@ enum Command {
         /// benchmarks then report instructions per operation, free of host noise
         #[arg(long)]
         icount: bool,
+        /// Also put these host programs (paths or globs) into the guest, with their
+        /// libraries, loader and links, as a suite's `programs` file does
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        programs: Vec<PathBuf>,
     },
     /// The main job: doctor --install, config, build, boot-test --suite smoke
     Up(KernelArgs),
@@ -193,7 +197,7 @@ fn run(cli: Cli) -> Result<bool> {
     }
     let ctx = Ctx::new(cli.work_dir, cli.jobs)?;
     match cli.command {
-        Command::Doctor { install } => doctor::run(&ctx.work, &ctx.toolchain, install)?,
+        Command::Doctor { install } => doctor::run(&ctx.work, &ctx.toolchain, &ctx.repo, install)?,
         Command::Config(args) => {
             let configured = configure::configure(&ctx, &args.request())?;
             println!("{}", configured.dot_config.display());
@@ -201,9 +205,10 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Build(args) => {
             kbuild::build(&ctx, &args.request())?;
         }
-        Command::BootTest { target, variant, suite, cases, installed_root, timeout, accel, icount } => {
+        Command::BootTest { target, variant, suite, cases, installed_root, timeout, accel, icount, programs } => {
             let timeout = Duration::from_secs(timeout);
-            let req = BootTestRequest { target, variant, suite, cases, installed_root, timeout, accel, icount };
+            let req =
+                BootTestRequest { target, variant, suite, cases, installed_root, timeout, accel, icount, programs };
             let results = boot_test::run(&ctx, &req)?;
             return Ok(results.verdict == verdict::Verdict::Pass);
         }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 /// Runs doctor --install, config, build and the smoke boot test, then prints a summary.
 pub fn run(ctx: &Ctx, req: &ConfigRequest) -> Result<()> {
     let started = Instant::now();
-    doctor::run(&ctx.work, &ctx.toolchain, true)?;
+    doctor::run(&ctx.work, &ctx.toolchain, &ctx.repo, true)?;
     let build = kbuild::build(ctx, req)?;
     let results = boot_test::run(
         ctx,
@@ -24,6 +24,7 @@ pub fn run(ctx: &Ctx, req: &ConfigRequest) -> Result<()> {
             timeout: Duration::from_secs(300),
             accel: AccelChoice::Auto,
             icount: false,
+            programs: vec![],
         },
     )?;
     println!();
