@@ -3,6 +3,7 @@
 use crate::toolchain::{first_line_of, Toolchain, BINDGEN_VERSION, KERNEL_RUSTC};
 use crate::workdir::WorkDir;
 use anyhow::{bail, Result};
+use std::path::Path;
 use std::process::Command;
 
 /// Debian packages a kernel build, module build, boot test and packaging need.
@@ -71,8 +72,20 @@ fn bindgen_install_command(work: &WorkDir) -> String {
     format!("cargo install --locked --root {} bindgen-cli@{BINDGEN_VERSION}", work.tools().display())
 }
 
-fn check_all(work: &WorkDir, toolchain: &Toolchain) -> Vec<Item> {
-    let mut items: Vec<Item> = PACKAGES
+/// [`PACKAGES`] and the packages the boot-test suites' `programs` files name (the host
+/// programs those suites put into the guest: paxtest, luajit, ...).
+fn packages(repo: &Path) -> Result<Vec<String>> {
+    let mut all: Vec<String> = PACKAGES.iter().map(|p| p.to_string()).collect();
+    for pkg in crate::initramfs::programs::suite_packages(&repo.join("qemu/rampart/suites"))? {
+        if !all.contains(&pkg) {
+            all.push(pkg);
+        }
+    }
+    Ok(all)
+}
+
+fn check_all(work: &WorkDir, toolchain: &Toolchain, packages: &[String]) -> Vec<Item> {
+    let mut items: Vec<Item> = packages
         .iter()
         .map(|pkg| Item {
             name: pkg.to_string(),
@@ -120,14 +133,16 @@ fn run_checked(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Checks every dependency, printing one line per item; installs what is missing when asked.
-pub fn run(work: &WorkDir, toolchain: &Toolchain, install: bool) -> Result<()> {
+/// Checks every dependency (those of the suites in `repo` too), printing one line per
+/// item; installs what is missing when asked.
+pub fn run(work: &WorkDir, toolchain: &Toolchain, repo: &Path, install: bool) -> Result<()> {
     println!("rampart doctor: host dependencies");
-    let items = check_all(work, toolchain);
+    let packages = packages(repo)?;
+    let items = check_all(work, toolchain, &packages);
     print(&items);
     let missing_packages: Vec<&str> = items
         .iter()
-        .filter(|i| matches!(i.status, Status::Missing { .. }) && PACKAGES.contains(&i.name.as_str()))
+        .filter(|i| matches!(i.status, Status::Missing { .. }) && packages.contains(&i.name))
         .map(|i| i.name.as_str())
         .collect();
     let bindgen_missing =
@@ -160,7 +175,7 @@ pub fn run(work: &WorkDir, toolchain: &Toolchain, install: bool) -> Result<()> {
         )?;
     }
     println!("rechecking");
-    let items = check_all(work, toolchain);
+    let items = check_all(work, toolchain, &packages);
     print(&items);
     if items.iter().any(|i| matches!(i.status, Status::Missing { .. })) {
         bail!("dependencies still missing after install");
