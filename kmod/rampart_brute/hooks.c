@@ -45,6 +45,17 @@ void brute_report(struct task_struct *task, enum rampart_decision d, const char 
 	rampart_event_emit(&s, "brute", d, object, reason);
 }
 
+/* The crash itself, naming the remote ends of the task's connected sockets. */
+static void brute_report_crash(const char *object)
+{
+	struct rampart_subject s;
+	char peers[384];
+
+	rampart_subject_fill(&s, current);
+	brute_crash_peers(peers, sizeof(peers));
+	rampart_event_emit_peers(&s, "brute", RAMPART_NOTICE, object, "crash observed", peers);
+}
+
 static void brute_crash(int sig, const kernel_siginfo_t *info)
 {
 	struct brute_crash_facts f;
@@ -57,7 +68,7 @@ static void brute_crash(int sig, const kernel_siginfo_t *info)
 	if (!(out & BRUTE_CRASH))
 		return;
 	scnprintf(object, sizeof(object), "signal %d code %d", sig, f.code);
-	brute_report(current, RAMPART_NOTICE, object, "crash observed");
+	brute_report_crash(object);
 	if (out & (BRUTE_THROTTLE_NEW | BRUTE_THROTTLE_FULL | BRUTE_THROTTLE_QUOTA)) {
 		scnprintf(object, sizeof(object), "pid %d", f.parent_tgid);
 		brute_report(current, RAMPART_NOTICE, object,

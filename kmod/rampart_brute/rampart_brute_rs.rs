@@ -54,6 +54,7 @@ pub struct RawCrashFacts {
     parent_tgid: i32,
     parent_start_ns: u64,
 }
+const _: () = assert!(core::mem::size_of::<RawCrashFacts>() == 32);
 
 extern "C" {
     fn rampart_brute_initial_mode() -> *const core::ffi::c_char;

@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/signal_types.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 
 #include <rampart/core.h>
@@ -21,6 +22,7 @@ struct brute_crash_facts {
 	s32 parent_tgid;
 	u64 parent_start_ns;
 };
+static_assert(sizeof(struct brute_crash_facts) == 32, "mirrored in Rust: keep both sizes equal");
 
 /* Outcome bits of rampart_brute_on_crash(). */
 #define BRUTE_CRASH		0x01
@@ -103,6 +105,12 @@ void brute_expiry_stop(void);
 /* hooks.c: fallback probe state (for settings), and reporting shared by the hooks and the sweep. */
 unsigned long rampart_brute_probe_missed(void);
 const char *rampart_brute_missing_probes(void);
+/*
+ * peers.c: writes the remote ends of current's connected sockets into @buf,
+ * space-separated ("192.0.2.7:40112 [2001:db8::5]:51000"); returns the length.
+ * Does not sleep.
+ */
+size_t brute_crash_peers(char *buf, size_t cap);
 void brute_report(struct task_struct *task, enum rampart_decision d, const char *object,
 		  const char *reason);
 

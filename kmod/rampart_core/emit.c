@@ -64,9 +64,9 @@ unsigned long rampart_events_refused_out_of_task(void)
 	return atomic_long_read(&rampart_events_refused);
 }
 
-void rampart_event_emit(const struct rampart_subject *s, const char *module,
-			enum rampart_decision decision, const char *object,
-			const char *reason)
+void rampart_event_emit_peers(const struct rampart_subject *s, const char *module,
+			      enum rampart_decision decision, const char *object,
+			      const char *reason, const char *peers)
 {
 	struct rampart_raw_event ev = {
 		.module = (const u8 *)module, .module_len = strlen(module),
@@ -74,6 +74,7 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 		.reason = (const u8 *)reason, .reason_len = strlen(reason),
 		.comm = (const u8 *)s->comm, .comm_len = strnlen(s->comm, sizeof(s->comm)),
 		.exe = (const u8 *)s->exe, .exe_len = strlen(s->exe),
+		.peers = (const u8 *)peers, .peers_len = peers ? strlen(peers) : 0,
 		.uid = s->uid, .euid = s->euid, .gid = s->gid, .egid = s->egid,
 		.pid = s->pid,
 		.decision = decision,
@@ -92,5 +93,13 @@ void rampart_event_emit(const struct rampart_subject *s, const char *module,
 		rampart_log_decision(s, "audit: would deny", object, reason);
 	else if (decision == RAMPART_NOTICE)
 		rampart_log_decision(s, reason, object, module);
+}
+EXPORT_SYMBOL_GPL(rampart_event_emit_peers);
+
+void rampart_event_emit(const struct rampart_subject *s, const char *module,
+			enum rampart_decision decision, const char *object,
+			const char *reason)
+{
+	rampart_event_emit_peers(s, module, decision, object, reason, NULL);
 }
 EXPORT_SYMBOL_GPL(rampart_event_emit);

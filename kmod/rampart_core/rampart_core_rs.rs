@@ -31,7 +31,7 @@ const EXPECTED_SHIM_ABI: u32 = 2;
 const CAPACITY: usize = 256;
 
 // `shim.h` sizes read buffers with the same constant.
-static_assert!(event::RECORD_MAX == 1536);
+static_assert!(event::RECORD_MAX == 2048);
 
 /// `struct rampart_raw_event` in `shim.h`.
 #[repr(C)]
@@ -46,6 +46,8 @@ pub struct RawEvent {
     comm_len: usize,
     exe: *const u8,
     exe_len: usize,
+    peers: *const u8,
+    peers_len: usize,
     uid: u32,
     euid: u32,
     gid: u32,
@@ -53,6 +55,7 @@ pub struct RawEvent {
     pid: i32,
     decision: u8,
 }
+const _: () = assert!(core::mem::size_of::<RawEvent>() == 120);
 
 /// `struct rampart_channel_stats` in `shim.h`.
 #[repr(C)]
@@ -63,6 +66,7 @@ pub struct RawStats {
     capacity: u64,
     next_seq: u64,
 }
+const _: () = assert!(core::mem::size_of::<RawStats>() == 40);
 
 extern "C" {
     fn rampart_shim_abi_version() -> u32;
@@ -177,13 +181,14 @@ pub extern "C" fn rampart_core_record(raw: *const RawEvent) {
     let raw = unsafe { &*raw };
     // SAFETY: `emit.c` fills every pointer/length pair from NUL-terminated strings
     // that outlive this call.
-    let (module, object, reason, comm, exe) = unsafe {
+    let (module, object, reason, comm, exe, peers) = unsafe {
         (
             bytes(raw.module, raw.module_len),
             bytes(raw.object, raw.object_len),
             bytes(raw.reason, raw.reason_len),
             bytes(raw.comm, raw.comm_len),
             bytes(raw.exe, raw.exe_len),
+            bytes(raw.peers, raw.peers_len),
         )
     };
     let mut ev = event::Event {
@@ -194,6 +199,7 @@ pub extern "C" fn rampart_core_record(raw: *const RawEvent) {
         subject: event::Subject { uid: raw.uid, euid: raw.euid, gid: raw.gid, egid: raw.egid, pid: raw.pid, comm, exe },
         object,
         reason,
+        peers,
     };
     with_channel(|ring| ring.push(&mut ev));
 }

@@ -6,13 +6,14 @@
 #ifndef RAMPART_CORE_SHIM_H
 #define RAMPART_CORE_SHIM_H
 
+#include <linux/build_bug.h>
 #include <linux/types.h>
 
 /* Version of this interface; the Rust side refuses to load with another. */
 #define RAMPART_SHIM_ABI 2
 
 /* Largest encoded event (kmod/common/src/event.rs RECORD_MAX; checked in Rust). */
-#define RAMPART_RECORD_MAX 1536
+#define RAMPART_RECORD_MAX 2048
 
 /* One event as C hands it to Rust: byte strings with lengths, valid during the call. */
 struct rampart_raw_event {
@@ -26,10 +27,13 @@ struct rampart_raw_event {
 	size_t comm_len;
 	const u8 *exe;
 	size_t exe_len;
+	const u8 *peers;	/* may be NULL (peers_len 0) */
+	size_t peers_len;
 	u32 uid, euid, gid, egid;
 	s32 pid;
 	u8 decision;
 };
+static_assert(sizeof(struct rampart_raw_event) == 120, "mirrored in Rust: keep both sizes equal");
 
 /* Counters of the event queue. */
 struct rampart_channel_stats {
@@ -39,6 +43,7 @@ struct rampart_channel_stats {
 	u64 capacity;
 	u64 next_seq;
 };
+static_assert(sizeof(struct rampart_channel_stats) == 40, "mirrored in Rust: keep both sizes equal");
 
 /* C, called from Rust. */
 u32 rampart_shim_abi_version(void);

@@ -4,8 +4,9 @@
  * handlers below register for userns_create, path_chroot, sb_mount,
  * sb_kern_mount, sb_remount, move_mount, sb_pivotroot, path_mknod, path_chmod,
  * file_open (sysctl writes), capable (chroot_caps),
- * inode_setxattr, task_kill, task_setnice, ptrace_access_check and the
- * fchdir, chdir, unshare, setns, file_setown and task_fork hook points.
+ * inode_setxattr, task_kill, task_setnice, ptrace_access_check,
+ * unix_stream_connect, unix_may_send, shm_alloc, shm_shmat and the fchdir,
+ * chdir, unshare, setns, file_setown and task_fork hook points.
  *
  * Without it (mode "fallback") the same handlers run from kretprobes. On the
  * kernel's security_*() functions, which only decide, a denial replaces the
@@ -15,7 +16,8 @@
  * anything (an invalid flag, INT_MIN), and the return handler reports EPERM;
  * mntns_install(), pidns_install() and userns_install() only change the copy
  * that setns() throws away on error. chdir, fchdir and F_SETOWN_EX have no such function, so those
- * are stopped in lsm mode only (docs/hook-modes.md).
+ * are stopped in lsm mode only, and so is shmat of segments created outside (it
+ * needs the creator's root, kept in the hook layer's IPC bytes) (docs/hook-modes.md).
  *
  * Handlers do not sleep: task_kill and file_setown run under rcu_read_lock,
  * and kretprobe handlers with preemption disabled.
@@ -36,6 +38,10 @@
 #include <linux/string.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
+
+#include <linux/ipc.h>
+#include <linux/net.h>
+#include <net/sock.h>
 
 #include <rampart/core.h>
 #include <rampart/hooks_api.h>
@@ -279,6 +285,45 @@ static int ns_setns(int nstypes)
 	return ns_userns_rule(current_cred(), "joined user namespace");
 }
 
+/*
+ * Unix sockets with an abstract name whose listener is outside the chroot
+ * (CHROOT_UNIX). Called with @other's state lock held.
+ */
+static int ns_unix_rule(struct sock *other)
+{
+	if (!other || !rampart_ns_enabled(NS_CHROOT_UNIX) || !ns_current_chrooted())
+		return 0;
+	return ns_chroot_rule(NS_CHROOT_UNIX, ns_unix_peer_outside(other), "unix socket");
+}
+
+static int ns_unix_stream_connect(struct sock *sock, struct sock *other, struct sock *newsk)
+{
+	return ns_unix_rule(other);
+}
+
+static int ns_unix_may_send(struct socket *sock, struct socket *other)
+{
+	return ns_unix_rule(other ? other->sk : NULL);
+}
+
+static struct rampart_hook_ops ns_hook_ops;
+
+/* Shared memory created outside the chroot (CHROOT_SHMAT); lsm mode only. */
+static int ns_shm_alloc(struct kern_ipc_perm *perm)
+{
+	ns_ipc_record_creator(perm, ns_hook_ops.ipc_blob_offset);
+	return 0;
+}
+
+static int ns_shm_shmat(struct kern_ipc_perm *perm, char __user *shmaddr, int shmflg)
+{
+	if (!rampart_ns_enabled(NS_CHROOT_SHMAT) || !ns_current_chrooted())
+		return 0;
+	return ns_chroot_rule(NS_CHROOT_SHMAT,
+			      ns_ipc_created_outside(perm, ns_hook_ops.ipc_blob_offset),
+			      "shared memory");
+}
+
 /* The kernel calls this with task_lock(@child) held (__ptrace_may_access). */
 static int ns_ptrace_access_check(struct task_struct *child, unsigned int mode)
 {
@@ -324,6 +369,10 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.setns = ns_setns,
 	.task_fork = ns_task_fork,
 	.file_setown = ns_file_setown,
+	.unix_stream_connect = ns_unix_stream_connect,
+	.unix_may_send = ns_unix_may_send,
+	.shm_alloc = ns_shm_alloc,
+	.shm_shmat = ns_shm_shmat,
 };
 
 /* fallback mode: the handlers above, from kretprobes on security_*() */
@@ -471,6 +520,18 @@ static int setown_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return remember(ri, err);
 }
 
+static int unix_connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_unix_rule((struct sock *)ARG(regs, 1)));
+}
+
+static int unix_send_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct socket *other = (struct socket *)ARG(regs, 1);
+
+	return remember(ri, ns_unix_rule(other ? other->sk : NULL));
+}
+
 static int ptrace_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return remember(ri, ns_ptrace_access_check((struct task_struct *)ARG(regs, 0), 0));
@@ -512,6 +573,8 @@ static struct kretprobe ns_probes[] = {
 	NS_PROBE("ksys_unshare", unshare_entry),
 	NS_PROBE("copy_namespaces", copy_ns_entry),
 	NS_PROBE("f_setown", setown_entry),
+	NS_PROBE("security_unix_stream_connect", unix_connect_entry),
+	NS_PROBE("security_unix_may_send", unix_send_entry),
 };
 
 static bool probe_attached[ARRAY_SIZE(ns_probes)];

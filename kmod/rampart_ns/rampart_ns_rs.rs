@@ -13,7 +13,7 @@
 
 use core::fmt::Write;
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicU64, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use kernel::prelude::*;
 use kernel::sync::SpinLock;
 
@@ -72,7 +72,7 @@ const GLUE: lifecycle::Glue = lifecycle::Glue {
 #[pin_data]
 struct State {
     mode: AtomicU8,
-    toggles: AtomicU16,
+    toggles: AtomicU32,
     locked: AtomicBool,
     #[pin]
     allow_exe: SpinLock<Allowlist>,
@@ -260,7 +260,7 @@ impl kernel::Module for RampartNs {
         let state = KBox::pin_init(
             pin_init!(State {
                 mode: AtomicU8::new(mode as u8),
-                toggles: AtomicU16::new(Toggles::default().bits()),
+                toggles: AtomicU32::new(Toggles::default().bits()),
                 locked: AtomicBool::new(false),
                 allow_exe <- kernel::new_spinlock!(Allowlist::default(), "rampart_ns_allow_exe"),
                 allow_uid <- kernel::new_spinlock!(UidList::default(), "rampart_ns_allow_uid"),

@@ -4,7 +4,8 @@
  *   mode              (0600) off | audit | enforce, for every protection below
  *   userns, chroot_double, chroot_mount, chroot_pivot, chroot_mknod,
  *   chroot_chmod, chroot_fchdir, chroot_kill, chroot_ptrace, chroot_unshare,
- *   chroot_setns, chroot_setcap, chroot_nice, chroot_sysctl, chroot_caps (off)
+ *   chroot_setns, chroot_setcap, chroot_nice, chroot_sysctl, chroot_unix,
+ *   chroot_shmat, chroot_caps (off)
  *                     (0600) 1 | 0: each protection on its own
  *   userns_allow_exe  (0600) executables that may still create user namespaces
  *   userns_allow_uid  (0600) uids that may still create user namespaces
@@ -36,6 +37,8 @@ static const struct rampart_setting ns_settings[] = {
 	{ "chroot_nice", 0600, NS_SETTING_TOGGLE + NS_CHROOT_NICE },
 	{ "chroot_sysctl", 0600, NS_SETTING_TOGGLE + NS_CHROOT_SYSCTL },
 	{ "chroot_caps", 0600, NS_SETTING_TOGGLE + NS_CHROOT_CAPS },
+	{ "chroot_unix", 0600, NS_SETTING_TOGGLE + NS_CHROOT_UNIX },
+	{ "chroot_shmat", 0600, NS_SETTING_TOGGLE + NS_CHROOT_SHMAT },
 	{ "userns_allow_exe", 0600, NS_SETTING_ALLOW_EXE },
 	{ "userns_allow_uid", 0600, NS_SETTING_ALLOW_UID },
 	{ "lock", 0600, NS_SETTING_LOCK },

@@ -24,7 +24,9 @@ enum ns_protection {
 	NS_CHROOT_NICE = 12,
 	NS_CHROOT_SYSCTL = 13,
 	NS_CHROOT_CAPS = 14,
-	NS_PROTECTIONS = 15,
+	NS_CHROOT_UNIX = 15,
+	NS_CHROOT_SHMAT = 16,
+	NS_PROTECTIONS = 17,
 };
 
 /* Verdicts, as returned by the Rust decide functions. */
@@ -72,6 +74,15 @@ bool ns_same_root(struct task_struct *target, bool target_locked);
 bool ns_path_outside_root(const struct path *path);
 /* Whether @file is a sysctl (under /proc/sys). */
 bool ns_file_is_sysctl(const struct file *file);
+/* ipc.c: unix sockets and System V shared memory. None sleeps. */
+struct sock;
+struct kern_ipc_perm;
+/* Whether @sk has an abstract name and a listener with another root than current's. */
+bool ns_unix_peer_outside(struct sock *sk);
+/* Records current's root as the creator's, in @perm's IPC bytes (hook layer only). */
+void ns_ipc_record_creator(struct kern_ipc_perm *perm, unsigned int blob_offset);
+/* Whether @perm was created with another root than current's (or before the module). */
+bool ns_ipc_created_outside(struct kern_ipc_perm *perm, unsigned int blob_offset);
 unsigned long rampart_ns_probe_missed(void);
 const char *rampart_ns_missing_probes(void);
 

@@ -15,14 +15,19 @@
  * (write: clearing O_APPEND), file_fallocate (write: punching holes and the
  * other range operations), mmap_file and file_mprotect (PROT_EXEC file
  * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
- * exec), inode_getattr (hidden) and capable. Those called in process context
- * may sleep, so their walks cross mount points.
+ * exec), bprm_committed_creds (the subject is decided at exec and kept with the
+ * task), inode_getattr, path_open (O_PATH) and path_access (hidden), filldir
+ * (hidden entries are left out of listings), path_chmod and path_chown (w; m
+ * too to make a file setuid or setgid, as creating one does in path_mknod) and
+ * capable. Those called in process context may sleep, so their walks cross mount
+ * points.
  * Checks take fast paths: an allow this task was given before (verdict.c), then
  * an allow from the cached subject and the cached walk (subject.c, objcache.c).
  *
  * fallback mode (no hook layer): kretprobes on security_file_open(),
  * security_bprm_check(), security_file_truncate(), security_file_fcntl(),
- * vfs_fallocate(), security_mmap_file() and security_file_mprotect(), whose handlers cannot
+ * vfs_fallocate(), security_mmap_file(), security_file_mprotect(),
+ * security_path_chmod() and security_path_chown(), whose handlers cannot
  * sleep: walks stay on the file's own filesystem. docs/hook-modes.md lists what
  * each mode covers.
  */
@@ -71,10 +76,10 @@ static const char *const rbac_cap_names[] = {
 
 static void access_letters(u32 access, char *out)
 {
-	static const char letters[] = "rwacdxhA";
+	static const char letters[] = "rwacdxhAm";
 	int i, n = 0;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < sizeof(letters) - 1; i++)
 		if (access & (1u << i))
 			out[n++] = letters[i];
 	out[n] = '\0';
@@ -89,7 +94,7 @@ static noinline __cold void rbac_emit(const struct rbac_query *q, struct vfsmoun
 {
 	enum rampart_decision decision;
 	struct rampart_subject s;
-	char reason[256], letters[9];
+	char reason[256], letters[10];
 	char *buf = NULL;
 	const char *object = name;
 	const char *subject = q->subject_path ? q->subject_path : "?";
@@ -298,15 +303,26 @@ static int rbac_bprm_check(struct linux_binprm *bprm)
 	return rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry, RBAC_EXEC, true);
 }
 
+/*
+ * As in grsecurity's RBAC: changing a file's mode or owner needs w, and making it
+ * setuid or setgid (a setgid bit without group execute is mandatory locking, not
+ * privilege) needs m as well.
+ */
+static u32 mode_access(umode_t mode)
+{
+	return (mode & S_ISUID) || (mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) ? RBAC_META : 0;
+}
+
 static int rbac_create(const struct path *dir, struct dentry *dentry)
 {
 	return rbac_check(dir->mnt, dentry, RBAC_CREATE, true);
 }
 
+/* Also open(O_CREAT): a file created setuid or setgid needs m. */
 static int rbac_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
 			   unsigned int dev)
 {
-	return rbac_create(dir, dentry);
+	return rbac_check(dir->mnt, dentry, RBAC_CREATE | mode_access(mode), true);
 }
 
 static int rbac_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode)
@@ -540,6 +556,76 @@ static int rbac_inode_getattr(const struct path *path)
 	return rbac_check(path->mnt, path->dentry, 0, true);
 }
 
+/* O_PATH opens and access(2) reveal what stat does: hidden objects are refused. */
+static int rbac_path_open(const struct path *path)
+{
+	return rbac_check(path->mnt, path->dentry, 0, true);
+}
+
+static int rbac_path_access(const struct path *path, int mode)
+{
+	return rbac_check(path->mnt, path->dentry, 0, true);
+}
+
+static int rbac_path_chmod(const struct path *path, umode_t mode)
+{
+	return rbac_check(path->mnt, path->dentry, RBAC_WRITE | mode_access(mode), true);
+}
+
+static int rbac_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	return rbac_check(path->mnt, path->dentry, RBAC_WRITE, true);
+}
+
+/*
+ * A directory entry about to be listed: hidden when the subject has a rule of its
+ * own for it (its inode, or its name in this directory) that hides it. An entry
+ * without one takes the listed directory's rules, which do not hide it (the
+ * directory was opened). Only the inode number is known here, not the
+ * generation. Listings are counted, not reported: the stat or open that would
+ * follow is.
+ */
+static int rbac_filldir(struct file *dir, const char *name, int namlen, u64 ino,
+			unsigned int d_type)
+{
+	const struct inode *dir_inode = file_inode(dir);
+	struct rbac_query q = { .access = 0, .subject.index = RBAC_NO_SUBJECT };
+	struct rbac_level lv = {
+		.ino = ino,
+		.parent_ino = dir_inode->i_ino,
+		.name = (const u8 *)name,
+		.name_len = namlen,
+		.dev = dir_inode->i_sb->s_dev,
+		.has_ino = 1,
+		.has_parent = 1,
+	};
+	int hide = 0;
+
+	if (!READ_ONCE(rampart_rbac_mode) || !rbac_user_task() || namlen <= 0 ||
+	    (dir->f_path.mnt->mnt_flags & MNT_INTERNAL))
+		return 0;
+	if (name[0] == '.' && (namlen == 1 || (namlen == 2 && name[1] == '.')))
+		return 0;
+	rbac_fill_ids(&q);
+	rcu_read_lock();
+	rbac_policy_peek(&q.policy);
+	if (q.policy.bytes && rbac_find_subject(&q, false) && rampart_rbac_begin_objects(&q) &&
+	    rampart_rbac_visit(&q, &lv) == RBAC_VISIT_FOUND) {
+		q.complete = 1;
+		hide = rampart_rbac_decide(&q) == RBAC_HIDE;
+	}
+	rcu_read_unlock();
+	return hide;
+}
+
+/* The new program's subject is decided now and kept with the task. */
+static int rbac_bprm_committed_creds(const struct linux_binprm *bprm)
+{
+	if (READ_ONCE(rampart_rbac_mode))
+		rbac_subject_at_exec(bprm);
+	return 0;
+}
+
 /*
  * A capability check that is not a plain allow: decided, counted and reported.
  * Called under rcu_read_lock (the subject's path is copied from the policy), which
@@ -604,6 +690,12 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.bprm_committing_creds = rbac_bprm_committing_creds,
 	.mmap_file = rbac_mmap_file,
 	.file_mprotect = rbac_file_mprotect,
+	.path_chmod = rbac_path_chmod,
+	.path_chown = rbac_path_chown,
+	.path_open = rbac_path_open,
+	.path_access = rbac_path_access,
+	.filldir = rbac_filldir,
+	.bprm_committed_creds = rbac_bprm_committed_creds,
 };
 
 /* fallback mode */
@@ -700,6 +792,26 @@ static int fallocate_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return remember(ri, err);
 }
 
+/* security_path_chmod(path, mode) and security_path_chown(path, uid, gid). */
+static int chmod_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct path *path = (const struct path *)ARG(regs, 0);
+
+	if (!path)
+		return 1;
+	return remember(ri, rbac_check(path->mnt, path->dentry,
+				       RBAC_WRITE | mode_access((umode_t)ARG(regs, 1)), false));
+}
+
+static int chown_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct path *path = (const struct path *)ARG(regs, 0);
+
+	if (!path)
+		return 1;
+	return remember(ri, rbac_check(path->mnt, path->dentry, RBAC_WRITE, false));
+}
+
 static int deny_on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	regs_set_return_value(regs, *(int *)ri->data);
@@ -720,6 +832,10 @@ static struct kretprobe rbac_probes[] = {
 	{ .kp.symbol_name = "security_mmap_file", .entry_handler = mmap_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 	{ .kp.symbol_name = "security_file_mprotect", .entry_handler = mprotect_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_path_chmod", .entry_handler = chmod_entry,
+	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
+	{ .kp.symbol_name = "security_path_chown", .entry_handler = chown_entry,
 	  .handler = deny_on_return, .data_size = sizeof(int), .maxactive = 64 },
 };
 static bool probe_attached[ARRAY_SIZE(rbac_probes)];
@@ -764,6 +880,7 @@ int rampart_rbac_attach(void)
 	err = rampart_hooks_attach(&rbac_hook_ops);
 	if (!err) {
 		hook_mode = RBAC_HOOKS_LSM;
+		rbac_subject_use_task_blob(rbac_hook_ops.task_blob_offset);
 		return 0;
 	}
 	rbac_exec_descriptors_exit();
@@ -790,6 +907,7 @@ void rampart_rbac_detach(void)
 
 	if (hook_mode == RBAC_HOOKS_LSM) {
 		rampart_hooks_detach(&rbac_hook_ops);
+		rbac_subject_use_task_blob(-1);
 		rbac_exec_descriptors_exit();
 	}
 	for (i = 0; i < ARRAY_SIZE(rbac_probes); i++) {

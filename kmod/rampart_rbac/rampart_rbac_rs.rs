@@ -71,6 +71,7 @@ pub struct RawLevel {
     has_ino: u32,
     has_parent: u32,
 }
+const _: () = assert!(core::mem::size_of::<RawLevel>() == 40);
 
 /// Mirrors `struct rbac_layout`.
 #[repr(C)]
@@ -89,6 +90,7 @@ pub struct RawPolicyView {
     gen: u64,
     layout: RawLayout,
 }
+const _: () = assert!(core::mem::size_of::<RawPolicyView>() == 48);
 
 /// Mirrors `struct rbac_subject_info`.
 #[repr(C)]
@@ -101,6 +103,7 @@ pub struct RawSubjectInfo {
     has_root_object: u32,
     root_object: u32,
 }
+const _: () = assert!(core::mem::size_of::<RawSubjectInfo>() == 32);
 
 /// Mirrors `struct rbac_query`.
 #[repr(C)]
@@ -121,6 +124,7 @@ pub struct RawQuery {
     granted: u32,
     subject_path: *mut u8,
 }
+const _: () = assert!(core::mem::size_of::<RawQuery>() == 152);
 
 /// `RBAC_SUBJECT_PATH_MAX`: the size of the buffer `RawQuery::subject_path` points to.
 const SUBJECT_PATH_MAX: usize = 128;

@@ -5,6 +5,7 @@
 
 #include <linux/dcache.h>
 #include <linux/path.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 
 #include <rampart/core.h>
@@ -23,6 +24,7 @@ struct rbac_level {
 	u32 has_ino;	/* 0 for a name being created */
 	u32 has_parent;
 };
+static_assert(sizeof(struct rbac_level) == 40, "mirrored in Rust: keep both sizes equal");
 
 /* What rampart_rbac_visit() says about a level. */
 #define RBAC_VISIT_NOTHING 0
@@ -43,6 +45,7 @@ struct rbac_policy_view {
 	u64 gen;	/* its load generation (distinct for every load) */
 	struct rbac_layout layout;
 };
+static_assert(sizeof(struct rbac_policy_view) == 48, "mirrored in Rust: keep both sizes equal");
 
 /* No subject (rbac_subject_info.index). */
 #define RBAC_NO_SUBJECT 0xffffffffu
@@ -57,6 +60,7 @@ struct rbac_subject_info {
 	u32 has_root_object;
 	u32 root_object;	/* the access of its `/` object (for walks that stop early) */
 };
+static_assert(sizeof(struct rbac_subject_info) == 32, "mirrored in Rust: keep both sizes equal");
 
 /* A decision request (mirrors RawQuery in rampart_rbac_rs.rs). */
 struct rbac_query {
@@ -80,6 +84,7 @@ struct rbac_query {
 	/* When set, decisions that are reported copy the subject's path here. */
 	char *subject_path;
 };
+static_assert(sizeof(struct rbac_query) == 152, "mirrored in Rust: keep both sizes equal");
 
 /* The size of rbac_query.subject_path's buffer. */
 #define RBAC_SUBJECT_PATH_MAX 128
@@ -99,6 +104,9 @@ struct rbac_query {
 #define RBAC_CREATE 8
 #define RBAC_DELETE 16
 #define RBAC_EXEC 32
+#define RBAC_HIDDEN 64
+#define RBAC_AUDIT 128
+#define RBAC_META 256
 
 /* Settings ids: Rust handles these ... */
 #define RBAC_SETTING_MODE 0
@@ -172,6 +180,14 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 bool rbac_find_subject(struct rbac_query *q, bool may_sleep);
 /* Sets q->subject from the cache only; false on a miss. */
 bool rbac_cached_subject(struct rbac_query *q, bool may_sleep);
+/*
+ * Decides current's subject from the program it is starting (after its
+ * credentials are committed) and keeps it with the task: hook layer only.
+ */
+struct linux_binprm;
+void rbac_subject_at_exec(const struct linux_binprm *bprm);
+/* Keep subjects in the hook layer's task bytes at @offset in task->security. */
+void rbac_subject_use_task_blob(int offset);
 
 /* objcache.c: what object walks found, per CPU. */
 int rbac_object_cache_init(void);

@@ -57,6 +57,24 @@ enum Command {
     },
     /// Mode, policy in force, counters.
     Status,
+    /// rampart_wx (W^X): `suggest` the exceptions a machine needs from its events.
+    Wx {
+        #[command(subcommand)]
+        action: WxAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum WxAction {
+    /// Read W^X events (audit mode) and print the programs to exempt, one per line,
+    /// as `/sys/kernel/security/rampart/wx/exceptions` takes them; why goes to stderr.
+    Suggest {
+        /// Event log (JSON lines: the kernel channel's, or rampart-hidsd's).
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,6 +171,29 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Status => print!("{}", kernel::status()?),
+        Command::Wx { action: WxAction::Suggest { log, output } } => wx_suggest(&log, output.as_deref())?,
+    }
+    Ok(())
+}
+
+fn wx_suggest(log: &Path, output: Option<&Path>) -> Result<()> {
+    use rampart_policy::wx_suggest::{render, suggest, LIST_MAX};
+    let text = std::fs::read(log).with_context(|| format!("reading {}", log.display()))?;
+    let s = suggest(&String::from_utf8_lossy(&text));
+    eprintln!("{} W^X events, {} malformed lines", s.events, s.malformed);
+    for c in &s.candidates {
+        let why: Vec<String> = c.rules.iter().map(|(r, n)| format!("{r} ({n})")).collect();
+        eprintln!("exempt {}: {}", c.exe, why.join(", "));
+    }
+    for exe in &s.unlistable {
+        eprintln!("warning: {exe:?} cannot be listed as one entry; rename the program to exempt it");
+    }
+    if s.candidates.len() > LIST_MAX {
+        eprintln!("warning: {} programs, the kernel's list takes {LIST_MAX}", s.candidates.len());
+    }
+    match output {
+        Some(path) => std::fs::write(path, render(&s)).with_context(|| format!("writing {}", path.display()))?,
+        None => print!("{}", render(&s)),
     }
     Ok(())
 }

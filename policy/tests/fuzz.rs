@@ -89,6 +89,7 @@ fn kernel_learn_event(object: &[u8]) -> String {
         subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe },
         object,
         reason: b"subject=/usr/sbin/svc access=r",
+        peers: b"",
     };
     let mut buf = [0u8; RECORD_MAX];
     let len = encode(&event, &mut buf);

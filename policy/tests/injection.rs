@@ -22,6 +22,7 @@ fn learn_event(exe: &[u8], object: &[u8], reason: &[u8]) -> String {
         subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe },
         object,
         reason,
+        peers: b"",
     };
     let mut buf = [0u8; RECORD_MAX];
     let len = encode(&event, &mut buf);

@@ -161,3 +161,8 @@ as_svc() {
 policy_id() {
 	sed -n 's/^policy \([0-9a-f]*\) .*/\1/p' $RBAC/status
 }
+
+WX=$RAMPART_FS/wx
+
+# wx_attacks: every W^X attack of rampart-attack, one result line each.
+WX_ATTACKS="mmap-wx mprotect-anon mprotect-heap mprotect-stack mprotect-data mprotect-bss text-write memfd-exec file-rw-exec shm-exec"

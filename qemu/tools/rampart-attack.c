@@ -11,15 +11,25 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/falloc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <elf.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -475,6 +485,327 @@ static int cmd_nice(void)
 	return 0;
 }
 
+/* An abstract unix socket address: "\0" NAME. */
+static socklen_t abstract_addr(struct sockaddr_un *sun, const char *name)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	strncpy(sun->sun_path + 1, name, sizeof(sun->sun_path) - 2);
+	return offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sun->sun_path + 1);
+}
+
+/* Listens on the abstract stream socket @name and accepts (and closes) forever. */
+static int cmd_unix_listen(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len = abstract_addr(&sun, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (s < 0 || bind(s, (struct sockaddr *)&sun, len) || listen(s, 16))
+		return refused("unix-listen", "bind");
+	printf("unix-listen: listening\n");
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+
+		if (c >= 0)
+			close(c);
+	}
+}
+
+/* CHROOT_UNIX: connect to the abstract stream socket @name. */
+static int cmd_unix_connect(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len = abstract_addr(&sun, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (s < 0)
+		return refused("unix-connect", "socket");
+	if (connect(s, (struct sockaddr *)&sun, len))
+		return refused("unix-connect", "connect");
+	printf("unix-connect: done\n");
+	return 0;
+}
+
+/* Creates a System V shared memory segment and prints its id. */
+static int cmd_shm_create(void)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0666);
+
+	if (id < 0)
+		return refused("shm-create", "shmget");
+	printf("%d\n", id);
+	return 0;
+}
+
+/* CHROOT_SHMAT: attach segment @id. */
+static int cmd_shmat(int id)
+{
+	void *at = shmat(id, NULL, 0);
+
+	if (at == (void *)-1)
+		return refused("shmat", "shmat");
+	shmdt(at);
+	printf("shmat: done\n");
+	return 0;
+}
+
+/* Hidden objects: what access(2) and an O_PATH open say about @path. */
+static int cmd_access(const char *path)
+{
+	if (access(path, F_OK))
+		return refused("access", path);
+	printf("access: done\n");
+	return 0;
+}
+
+static int cmd_opath(const char *path)
+{
+	int fd = open(path, O_PATH);
+
+	if (fd < 0)
+		return refused("opath", path);
+	close(fd);
+	printf("opath: done\n");
+	return 0;
+}
+
+/* The names readdir (getdents64) returns for @dir, one per line. */
+static int cmd_list(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return refused("list", dir);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			printf("%s\n", e->d_name);
+	closedir(d);
+	return 0;
+}
+
+/*
+ * Waits until a line can be read from @fifo, then reads @path: a program that
+ * was renamed or moved while it waited reads with the subject it started with.
+ */
+static int cmd_read_after(const char *fifo, const char *path)
+{
+	char c;
+	int f = open(fifo, O_RDONLY);
+
+	if (f < 0 || read(f, &c, 1) != 1)
+		return refused("read-after", "fifo");
+	close(f);
+	return cmd_read(path);
+}
+
+/*
+ * A service that crashes on what a client sends: listens on [::]:@port (IPv4
+ * clients arrive as mapped addresses), accepts one connection, reads, and
+ * dies of SIGSEGV while the connection is open.
+ */
+static int cmd_crash_server(int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	int one = 1, s = socket(AF_INET6, SOCK_STREAM, 0), c;
+	char buf[64];
+
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 4))
+		return refused("crash-server", "listen");
+	printf("crash-server: listening\n");
+	c = accept(s, NULL, NULL);
+	if (c < 0 || read(c, buf, sizeof(buf)) <= 0)
+		return refused("crash-server", "accept");
+	{
+		/* An address from somewhere the compiler cannot see: a real fault. */
+		volatile int *volatile nowhere = (int *)(uintptr_t)(port & 0);
+
+		*nowhere = 1;
+	}
+	return 1;
+}
+
+/* The client: connects to @addr:@port, sends a line, waits for the close. */
+static int cmd_tcp_send(const char *addr, int port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int v6 = strchr(addr, ':') != NULL;
+	int s = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	char buf[16];
+
+	if (s < 0 || (v6 ? inet_pton(AF_INET6, addr, &a6.sin6_addr) : inet_pton(AF_INET, addr, &a4.sin_addr)) != 1)
+		return refused("tcp-send", "address");
+	if (v6 ? connect(s, (struct sockaddr *)&a6, sizeof(a6)) : connect(s, (struct sockaddr *)&a4, sizeof(a4)))
+		return refused("tcp-send", "connect");
+	if (write(s, "exploit\n", 8) != 8)
+		return refused("tcp-send", "write");
+	while (read(s, buf, sizeof(buf)) > 0)
+		;
+	printf("tcp-send: done\n");
+	return 0;
+}
+
+/* W^X: x86-64 "mov eax, 42; ret", the code a JIT or an exploit stages. */
+static const unsigned char wx_code[] = { 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
+static unsigned char wx_data_page[2 * 4096] = { 1 };
+static unsigned char wx_bss_page[2 * 4096];
+
+static void *page_of(void *p)
+{
+	return (void *)((uintptr_t)p & ~(uintptr_t)4095);
+}
+
+/* Makes @page (writable, holding wx_code) executable and runs the code. */
+static int wx_make_exec(const char *attack, void *page)
+{
+	int (*fn)(void) = (int (*)(void))page;
+
+	memcpy(page, wx_code, sizeof(wx_code));
+	if (mprotect(page, 4096, PROT_READ | PROT_EXEC))
+		return refused(attack, "mprotect(PROT_EXEC)");
+	if (fn() != 42)
+		return refused(attack, "run");
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+static int wx_attack(const char *what)
+{
+	char attack[64];
+	void *p;
+	int fd;
+
+	snprintf(attack, sizeof(attack), "wx %s", what);
+	if (!strcmp(what, "mmap-wx")) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap(PROT_WRITE|PROT_EXEC)");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	if (!strcmp(what, "mprotect-anon") || !strcmp(what, "jit")) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap");
+		return wx_make_exec(attack, p);
+	}
+	if (!strcmp(what, "mprotect-heap")) {
+		p = malloc(3 * 4096);
+		if (!p)
+			return refused(attack, "malloc");
+		return wx_make_exec(attack, page_of((char *)p + 4096));
+	}
+	if (!strcmp(what, "mprotect-stack")) {
+		unsigned char buf[3 * 4096];
+
+		buf[0] = 0;
+		return wx_make_exec(attack, page_of(buf + 4096));
+	}
+	if (!strcmp(what, "mprotect-data"))
+		return wx_make_exec(attack, page_of(wx_data_page + 4096));
+	if (!strcmp(what, "mprotect-bss"))
+		return wx_make_exec(attack, page_of(wx_bss_page + 4096));
+	if (!strcmp(what, "text-write")) {
+		p = page_of((void *)wx_attack);
+		if (mprotect(p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC) &&
+		    mprotect(p, 4096, PROT_READ | PROT_WRITE))
+			return refused(attack, "mprotect(PROT_WRITE) of text");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	if (!strcmp(what, "memfd-exec") || !strcmp(what, "file-rw-exec")) {
+		fd = !strcmp(what, "memfd-exec") ? (int)syscall(SYS_memfd_create, "stage", 0)
+						 : open("/tmp/rampart-wx-stage", O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, wx_code, sizeof(wx_code)) != sizeof(wx_code) || ftruncate(fd, 4096))
+			return refused(attack, "stage");
+		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap(PROT_EXEC)");
+		if (((int (*)(void))p)() != 42)
+			return refused(attack, "run");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	if (!strcmp(what, "shm-exec")) {
+		int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+
+		if (id < 0)
+			return refused(attack, "shmget");
+		p = shmat(id, NULL, SHM_EXEC);
+		shmctl(id, IPC_RMID, NULL);
+		if (p == (void *)-1)
+			return refused(attack, "shmat(SHM_EXEC)");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	if (!strcmp(what, "status")) {
+		int r = prctl(0x52575800, 0, 0, 0, 0);
+
+		if (r < 0)
+			return refused(attack, "prctl");
+		printf("%s: %s\n", attack, r == 1 ? "enforced" : r == 2 ? "exempt" : "off");
+		return 0;
+	}
+	fprintf(stderr, "unknown wx attack %s\n", what);
+	return 2;
+}
+
+/* Sets the extended attribute @name of @path to @value (user.pax.flags in the tests). */
+static int cmd_setxattr(const char *path, const char *name, const char *value)
+{
+	if (setxattr(path, name, value, strlen(value), 0))
+		return refused("setxattr", name);
+	printf("setxattr: done\n");
+	return 0;
+}
+
+/* The permissions of this process's stack, from /proc/self/maps ("rw-p"). */
+static int cmd_stack_perms(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return refused("stack-perms", "maps");
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8];
+
+		if (strstr(line, "[stack]") && sscanf(line, "%*s %7s", perms) == 1) {
+			printf("stack-perms: %s\n", perms);
+			return 0;
+		}
+	}
+	return refused("stack-perms", "no [stack]");
+}
+
+/* Marks the ELF @path as asking for an executable stack (PT_GNU_STACK with X), as execstack -s does. */
+static int cmd_set_execstack(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return refused("set-execstack", "open");
+	for (int i = 0; i < eh.e_phnum; i++) {
+		off_t at = eh.e_phoff + (off_t)i * eh.e_phentsize;
+
+		if (pread(fd, &ph, sizeof(ph), at) != sizeof(ph))
+			return refused("set-execstack", "read");
+		if (ph.p_type == PT_GNU_STACK) {
+			ph.p_flags |= PF_X;
+			if (pwrite(fd, &ph, sizeof(ph), at) != sizeof(ph))
+				return refused("set-execstack", "write");
+			printf("set-execstack: done\n");
+			return 0;
+		}
+	}
+	return refused("set-execstack", "no PT_GNU_STACK");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -506,6 +837,34 @@ int main(int argc, char **argv)
 		return cmd_fd_chdir(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "nice"))
 		return cmd_nice();
+	if (argc == 3 && !strcmp(argv[1], "unix-listen"))
+		return cmd_unix_listen(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "unix-connect"))
+		return cmd_unix_connect(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "shm-create"))
+		return cmd_shm_create();
+	if (argc == 3 && !strcmp(argv[1], "shmat"))
+		return cmd_shmat(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "wx"))
+		return wx_attack(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "setxattr"))
+		return cmd_setxattr(argv[2], argv[3], argv[4]);
+	if (argc == 2 && !strcmp(argv[1], "stack-perms"))
+		return cmd_stack_perms();
+	if (argc == 3 && !strcmp(argv[1], "set-execstack"))
+		return cmd_set_execstack(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "crash-server"))
+		return cmd_crash_server(atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "tcp-send"))
+		return cmd_tcp_send(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "list"))
+		return cmd_list(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "access"))
+		return cmd_access(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "opath"))
+		return cmd_opath(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "read-after"))
+		return cmd_read_after(argv[2], argv[3]);
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "unappend"))
 		return cmd_unappend(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 3 && !strcmp(argv[1], "read"))
@@ -533,6 +892,11 @@ int main(int argc, char **argv)
 			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
 			"userns-hold|userns-join PID|\n"
 			"unappend open-trunc|ftruncate|punch|setfl|append PATH|unappend rename-over|exchange PATH OTHER|\n"
-			"pseudo-files|read PATH|read-fd FD|link SRC DST|mmap-exec|mprotect-exec PATH|sethostname\n");
+			"pseudo-files|read PATH|read-fd FD|link SRC DST|mmap-exec|mprotect-exec PATH|sethostname|\n"
+			"unix-listen|unix-connect NAME|shm-create|shmat ID|list DIR|access|opath PATH|read-after FIFO PATH|\n"
+			"crash-server PORT|tcp-send ADDR PORT|\n"
+			"wx mmap-wx|mprotect-anon|mprotect-heap|mprotect-stack|mprotect-data|mprotect-bss|text-write|\n"
+			"   memfd-exec|file-rw-exec|shm-exec|jit|status|stack-perms|set-execstack FILE|\n"
+			"setxattr PATH NAME VALUE\n");
 	return 2;
 }

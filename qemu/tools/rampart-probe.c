@@ -21,7 +21,7 @@
  *   chmod-suid PATH          chmod(PATH, 04755)
  *   mount-tmpfs DIR          mount a tmpfs on DIR
  *   pivot NEW OLD            pivot_root(NEW, OLD)
- *   bench open|stat|fork|exec|unshare N
+ *   bench open|stat|fork|exec|unshare|mmap|mmapx|mprotect N
  *                            time N operations; prints "bench KIND: N ops, X ns/op"
  *                            (open: open+close of a regular file; stat: stat of it;
  *                            fork: fork+wait;
@@ -60,6 +60,7 @@
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -236,6 +237,28 @@ static int bench_once(const char *kind)
 			return -1;
 		return close(fd);
 	}
+	if (!strcmp(kind, "mmap") || !strcmp(kind, "mmapx")) {
+		int exec = !strcmp(kind, "mmapx");
+		void *p;
+
+		fd = exec ? open("/bin/busybox", O_RDONLY) : -1;
+		if (exec && fd < 0)
+			return -1;
+		p = mmap(NULL, 4096, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE,
+			 exec ? MAP_PRIVATE : MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
+		if (fd >= 0)
+			close(fd);
+		return p == MAP_FAILED ? -1 : munmap(p, 4096);
+	}
+	if (!strcmp(kind, "mprotect")) {
+		static void *page;
+
+		if (!page)
+			page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			return -1;
+		return mprotect(page, 4096, PROT_READ) || mprotect(page, 4096, PROT_READ | PROT_WRITE);
+	}
 	pid = fork();
 	if (pid < 0)
 		return -1;
@@ -254,7 +277,8 @@ static int cmd_bench(const char *kind, long n)
 	long long start;
 
 	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec") &&
-	    strcmp(kind, "unshare") && strcmp(kind, "stat"))
+	    strcmp(kind, "unshare") && strcmp(kind, "stat") && strcmp(kind, "mmap") &&
+	    strcmp(kind, "mmapx") && strcmp(kind, "mprotect"))
 		return 2;
 	start = now_ns();
 	for (long i = 0; i < n; i++)

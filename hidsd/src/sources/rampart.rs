@@ -123,6 +123,7 @@ mod tests {
             },
             object: b"user namespace",
             reason: b"unprivileged user namespace",
+            peers: b"",
         };
         let n = encode(&ev, &mut buf);
         let line = std::str::from_utf8(&buf[..n]).unwrap().trim_end();

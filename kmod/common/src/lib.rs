@@ -14,3 +14,4 @@ pub mod mode;
 pub mod ns;
 pub mod rbac;
 pub mod text;
+pub mod wx;

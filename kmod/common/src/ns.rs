@@ -44,10 +44,15 @@ pub enum Protection {
     /// Using the capabilities grsecurity's CHROOT_CAPS takes away inside a chroot
     /// (off by default: a mount or setns then fails on its capability first).
     ChrootCaps = 14,
+    /// Connecting to a unix socket whose listener is outside the chroot (abstract
+    /// names included).
+    ChrootUnix = 15,
+    /// Attaching System V shared memory created outside the chroot.
+    ChrootShmat = 16,
 }
 
 /// Every protection, in setting-file order.
-pub const ALL: [Protection; 15] = [
+pub const ALL: [Protection; 17] = [
     Protection::UserNs,
     Protection::ChrootDouble,
     Protection::ChrootMount,
@@ -63,6 +68,8 @@ pub const ALL: [Protection; 15] = [
     Protection::ChrootNice,
     Protection::ChrootSysctl,
     Protection::ChrootCaps,
+    Protection::ChrootUnix,
+    Protection::ChrootShmat,
 ];
 
 impl Protection {
@@ -89,6 +96,8 @@ impl Protection {
             Protection::ChrootNice => "chroot_nice",
             Protection::ChrootSysctl => "chroot_sysctl",
             Protection::ChrootCaps => "chroot_caps",
+            Protection::ChrootUnix => "chroot_unix",
+            Protection::ChrootShmat => "chroot_shmat",
         }
     }
 
@@ -116,17 +125,19 @@ impl Protection {
             Protection::ChrootNice => c"raising priority inside a chroot",
             Protection::ChrootSysctl => c"sysctl write inside a chroot",
             Protection::ChrootCaps => c"capability taken away inside a chroot",
+            Protection::ChrootUnix => c"unix socket outside the chroot",
+            Protection::ChrootShmat => c"shared memory created outside the chroot",
         }
     }
 
-    fn bit(self) -> u16 {
+    fn bit(self) -> u32 {
         1 << (self as u8)
     }
 }
 
 /// Which protections are on (all but `chroot_caps` by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Toggles(u16);
+pub struct Toggles(u32);
 
 impl Default for Toggles {
     /// Every protection but [`Protection::ChrootCaps`], which is opt-in.
@@ -151,12 +162,12 @@ impl Toggles {
     }
 
     /// Raw bits (for atomics).
-    pub fn bits(self) -> u16 {
+    pub fn bits(self) -> u32 {
         self.0
     }
 
     /// From raw bits.
-    pub fn from_bits(bits: u16) -> Toggles {
+    pub fn from_bits(bits: u32) -> Toggles {
         Toggles(bits)
     }
 }
@@ -255,7 +266,7 @@ mod tests {
             assert_eq!(Protection::from_code(i as u8), Some(*p));
             assert!(ALL.iter().filter(|q| q.name() == p.name()).count() == 1);
         }
-        assert_eq!(Protection::from_code(15), None);
+        assert_eq!(Protection::from_code(ALL.len() as u8), None);
         assert!(!Toggles::default().enabled(Protection::ChrootCaps), "opt-in");
         assert!(Toggles::default().enabled(Protection::ChrootSysctl));
         assert!(ALL.iter().all(|p| p.reason() != "unknown"));

@@ -59,10 +59,13 @@ pub mod access {
     pub const HIDDEN: u32 = 64;
     /// Report every access that is allowed (an `audit` event).
     pub const AUDIT: u32 = 128;
+    /// Make the object setuid or setgid (chmod, or create it so); changing mode or
+    /// owner otherwise needs [`WRITE`].
+    pub const META: u32 = 256;
     /// Every defined bit.
-    pub const ALL: u32 = 255;
+    pub const ALL: u32 = 511;
     /// The letters of the text policy, in bit order.
-    pub const LETTERS: [(u32, char); 8] = [
+    pub const LETTERS: [(u32, char); 9] = [
         (READ, 'r'),
         (WRITE, 'w'),
         (APPEND, 'a'),
@@ -71,6 +74,7 @@ pub mod access {
         (EXEC, 'x'),
         (HIDDEN, 'h'),
         (AUDIT, 'A'),
+        (META, 'm'),
     ];
 }
 

@@ -35,6 +35,7 @@ struct rampart_file_id {
 	u32 generation;
 	u32 present;
 };
+static_assert(sizeof(struct rampart_file_id) == 24, "mirrored in Rust: keep both sizes equal");
 
 /* @id := the identity of @inode. */
 void rampart_file_id_of(struct rampart_file_id *id, const struct inode *inode);
@@ -82,6 +83,14 @@ void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task);
 void rampart_event_emit(const struct rampart_subject *s, const char *module,
 			enum rampart_decision decision, const char *object,
 			const char *reason);
+/*
+ * The same with @peers: the remote ends of the subject's sockets, separated by
+ * spaces ("192.0.2.7:40112 [2001:db8::5]:51000"), written as the event's
+ * "peers" array.
+ */
+void rampart_event_emit_peers(const struct rampart_subject *s, const char *module,
+			      enum rampart_decision decision, const char *object,
+			      const char *reason, const char *peers);
 
 /* rampart's securityfs directory (/sys/kernel/security/rampart), for module subdirectories. */
 struct dentry *rampart_securityfs_dir(void);
@@ -99,7 +108,7 @@ struct rampart_setting {
 	int id;		/* passed back to the callbacks */
 };
 
-#define RAMPART_SETTINGS_MAX 24
+#define RAMPART_SETTINGS_MAX 32
 
 struct rampart_settings {
 	const char *dir;

@@ -15,9 +15,26 @@
 #include <linux/list.h>
 #include <linux/pid_types.h>
 #include <linux/security.h>
+#include <linux/uidgid_types.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 5
+#define RAMPART_HOOKS_ABI 6
+
+/*
+ * Per-task and per-IPC-object state the hook layer keeps for modules, as LSM
+ * security blobs: zeroed when the object is created; a new task starts with a
+ * copy of its parent's task bytes. Each module owns a fixed range. A task's
+ * bytes are written only by the task itself, so they need no lock (modules
+ * use READ_ONCE()/WRITE_ONCE() on whole words).
+ */
+#define RAMPART_TASK_BLOB_SIZE 96
+#define RAMPART_TASK_BLOB_RBAC 0	/* 64 bytes: rampart_rbac's subject */
+#define RAMPART_TASK_BLOB_WX 64		/* 32 bytes: rampart_wx's exceptions */
+#define RAMPART_IPC_BLOB_SIZE 16
+#define RAMPART_IPC_BLOB_NS 0		/* 16 bytes: rampart_ns's creator root */
+
+/* What an @exec_stack handler may return besides 0 and a negative errno. */
+#define RAMPART_EXEC_STACK_STRIP 1
 
 struct cred;
 struct dentry;
@@ -28,6 +45,8 @@ struct linux_binprm;
 struct mnt_idmap;
 struct path;
 struct pid;
+struct sock;
+struct socket;
 struct super_block;
 struct task_struct;
 struct user_namespace;
@@ -93,6 +112,30 @@ struct vm_area_struct;
  *	ignored).
  * @task_crash: a task is about to die of a core-dumping signal (get_signal(),
  *	before the core dump); the return value is ignored. A hook point.
+ * @path_chown: security_path_chown().
+ * @unix_stream_connect: security_unix_stream_connect() (connect(2) to a
+ *	listening stream or seqpacket unix socket @other).
+ * @unix_may_send: security_unix_may_send() (a datagram to unix socket @other).
+ * @shm_alloc: security_shm_alloc() (a new System V shared memory segment, in
+ *	its creator's context; its IPC blob is zeroed).
+ * @task_prctl: security_task_prctl(): returns -ENOSYS for an option that is not
+ *	the handler's, else the prctl(2) result.
+ * @bprm_committed_creds: security_bprm_committed_creds(): the new program's
+ *	credentials are current's (the return value is ignored).
+ * @path_open: open(2) with O_PATH, after the lookup (a hook point: such opens
+ *	reach no @file_open).
+ * @path_access: access(2) and faccessat(2), after the lookup (a hook point).
+ * @filldir: one directory entry about to be returned by getdents(2),
+ *	getdents64(2) or readdir(2) from @dir: non-zero hides it (a hook point;
+ *	called with @dir's inode lock held shared).
+ * @exec_stack: an ELF program about to be run, before the point of no return,
+ *	with its stack's EXSTACK_* request (PT_GNU_STACK) and the personality it
+ *	will run with (READ_IMPLIES_EXEC): 0 as asked, RAMPART_EXEC_STACK_STRIP to
+ *	run it with a non-executable stack, or a negative errno (the exec fails). A
+ *	hook point.
+ * @task_blob_offset: set by rampart_register_hooks(): where the rampart bytes
+ *	start in task->security.
+ * @ipc_blob_offset: likewise in kern_ipc_perm->security.
  * @node: owned by the hook layer.
  */
 struct rampart_hook_ops {
@@ -149,6 +192,21 @@ struct rampart_hook_ops {
 	int (*unshare)(unsigned long flags);
 	int (*setns)(int nstypes);
 	int (*file_setown)(struct pid *pid, enum pid_type type);
+	int (*path_chown)(const struct path *path, kuid_t uid, kgid_t gid);
+	int (*unix_stream_connect)(struct sock *sock, struct sock *other, struct sock *newsk);
+	int (*unix_may_send)(struct socket *sock, struct socket *other);
+	int (*shm_alloc)(struct kern_ipc_perm *perm);
+	int (*task_prctl)(int option, unsigned long arg2, unsigned long arg3,
+			  unsigned long arg4, unsigned long arg5);
+	int (*bprm_committed_creds)(const struct linux_binprm *bprm);
+	int (*path_open)(const struct path *path);
+	int (*path_access)(const struct path *path, int mode);
+	int (*filldir)(struct file *dir, const char *name, int namlen, u64 ino,
+		       unsigned int d_type);
+	int (*exec_stack)(const struct linux_binprm *bprm, int executable_stack,
+			  unsigned int personality);
+	unsigned int task_blob_offset;
+	unsigned int ipc_blob_offset;
 	struct list_head node;
 };
 
