@@ -16,7 +16,7 @@ marker() {
 	printf '<5>%s\n' "$*" 2>/dev/null >/dev/kmsg || echo "$*"
 }
 
-# Seconds a single case may run before it is stopped and failed.
+# Seconds a single case may run before it is stopped and failed (unless it says).
 CASE_TIMEOUT=${CASE_TIMEOUT:-120}
 
 # run_suite SUITE [PREFIX]: runs the suite's cases (only those starting with PREFIX).
@@ -31,9 +31,11 @@ run_suite() {
 	for case_script in "$@"; do
 		name=$(basename "$case_script" .sh)
 		marker "RAMPART-CASE: BEGIN $name"
+		# A case may ask for more time with a line `# case-timeout: SECONDS`.
+		limit=$(sed -n 's/^# case-timeout: \([0-9][0-9]*\)$/\1/p' "$case_script" | head -n 1)
 		# Output goes to a file, not a pipe: a background process a case leaves
 		# behind cannot keep the harness waiting.
-		timeout "$CASE_TIMEOUT" sh "$case_script" >/tmp/rampart-case.out 2>&1
+		timeout "${limit:-$CASE_TIMEOUT}" sh "$case_script" >/tmp/rampart-case.out 2>&1
 		rc=$?
 		out=$(cat /tmp/rampart-case.out)
 		printf '%s\n' "$out" | sed 's/^/  | /'
