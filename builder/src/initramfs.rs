@@ -244,3 +244,47 @@ pub fn build(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_programs_join_the_guests_own_directories() {
+        let mut c = Closure::default();
+        c.dirs.insert("/etc".into(), 0o755);
+        c.dirs.insert("/usr".into(), 0o755);
+        c.dirs.insert("/usr/bin".into(), 0o755);
+        c.links.insert("/bin".into(), "usr/bin".into());
+        c.links.insert("/lib".into(), "usr/lib".into());
+        c.spelled.insert("/bin/dash".into(), "/usr/bin/dash".into());
+        c.spelled.insert("/lib/x86_64-linux-gnu/libc.so.6".into(), "/usr/lib/x86_64-linux-gnu/libc.so.6".into());
+        c.files.insert("/usr/bin/dash".into(), ("/usr/bin/dash".into(), 0o755));
+        c.files.insert("/etc/ld.so.cache".into(), ("/etc/ld.so.cache".into(), 0o644));
+        let mut list = CpioList::default();
+        add_closure(&mut list, &c);
+        let text = list.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "dir /usr 755 0 0",
+                "dir /usr/bin 755 0 0",
+                // The guest's /bin stays busybox's directory; the listed program is linked in.
+                "slink /bin/dash /usr/bin/dash 777 0 0",
+                "slink /lib usr/lib 777 0 0",
+                "file /etc/ld.so.cache /etc/ld.so.cache 644 0 0",
+                "file /usr/bin/dash /usr/bin/dash 755 0 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn busybox_applets_are_provided() {
+        let provided = provided().unwrap();
+        for path in ["/bin/sh", "/bin/ls", "/bin/busybox", "/bin/rampart-probe", "/init"] {
+            assert!(provided.contains(path), "{path}");
+        }
+        assert!(!provided.contains("/bin/bash") && !provided.contains("/bin/dash"));
+    }
+}
