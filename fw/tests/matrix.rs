@@ -5,11 +5,16 @@
 //! container's published port behind forward (DNAT in a Docker-style table of its own,
 //! which rampart-fw leaves alone), and a blocked address cut on every channel: an
 //! established connection, new ones, the published port, the host's outbound UDP and
-//! the container's traffic to it. Needs root, ip and nft; skipped only when not root.
+//! the container's traffic to it. Each rule of the block chains is the only thing
+//! that stops one of its one-way UDP checks (addresses and networks, IPv4 and IPv6,
+//! input, output and forward): `tests/mutants.sh` removes the rules one at a time
+//! and this test must fail each time. Needs root, ip and nft; skipped only when not
+//! root.
 
 mod common;
 use common::*;
 use std::io::Read;
+use std::net::UdpSocket;
 use std::time::Duration;
 
 const POLICY: &str = r#"
@@ -72,13 +77,6 @@ const DOCKERLIKE: &str = "table ip dockerlike {
     ct state established,related accept; ip daddr 10.0.3.2 tcp dport 80 accept; iifname \"h-c\" accept; }
 }";
 
-/// Whether `sock` receives a datagram within 500 ms.
-fn receives(sock: &std::net::UdpSocket) -> bool {
-    sock.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
-    let mut buf = [0u8; 64];
-    sock.recv_from(&mut buf).is_ok()
-}
-
 #[test]
 fn connectivity_matrix() {
     if !is_root() {
@@ -103,8 +101,10 @@ fn connectivity_matrix() {
     }
     // Receivers at the address to be blocked: one-way traffic to it (nothing comes
     // back, so only a drop on the way there stops it).
-    let dns3 = t.run_in(Ns::Inet, || std::net::UdpSocket::bind("10.0.2.3:53").unwrap());
-    let dns3v6 = t.run_in(Ns::Inet, || std::net::UdpSocket::bind("[fd00:2::3]:53").unwrap());
+    let dns3 = t.run_in(Ns::Inet, || UdpSocket::bind("10.0.2.3:53").unwrap());
+    let dns3v6 = t.run_in(Ns::Inet, || UdpSocket::bind("[fd00:2::3]:53").unwrap());
+    let net7 = t.run_in(Ns::Inet, || UdpSocket::bind("10.0.2.7:53").unwrap());
+    let net7v6 = t.run_in(Ns::Inet, || UdpSocket::bind("[fd00:2::7]:53").unwrap());
     t.tcp_echo(Ns::Ctr, "[::]:80");
     // Before any policy: everything passes (the checks below can see a difference).
     assert!(t.tcp_ok(Ns::Inet, "10.0.2.2", "10.0.1.1:22") && t.tcp_ok(Ns::Inet, "10.0.2.2", "10.0.1.1:8000"));
@@ -145,8 +145,8 @@ fn connectivity_matrix() {
     assert!(!t.udp_ok(Ns::Inet, "10.0.2.2", "10.0.2.1:53") && !t.udp_ok(Ns::Inet, "fd00:2::2", "[fd00:2::1]:53"));
     // Ingress-only: no flow starts from the syslog port, even to a destination the
     // egress allowlist accepts from any other port.
-    let listener = t.run_in(Ns::Inet, || std::net::UdpSocket::bind("10.0.2.8:53").unwrap());
-    let other = t.run_in(Ns::Host, || std::net::UdpSocket::bind("0.0.0.0:0").unwrap());
+    let listener = t.run_in(Ns::Inet, || UdpSocket::bind("10.0.2.8:53").unwrap());
+    let other = t.run_in(Ns::Host, || UdpSocket::bind("0.0.0.0:0").unwrap());
     other.send_to(b"from an ephemeral port", "10.0.2.8:53").unwrap();
     assert!(receives(&listener), "egress dns from an ephemeral port");
     // (nftables drops it in output: the sender gets EPERM.)
@@ -169,35 +169,21 @@ fn connectivity_matrix() {
     let mut published = t.connect(Ns::Inet, "10.0.2.3", "10.0.2.1:8080").unwrap();
     let mut established6 = t.connect(Ns::Inet, "fd00:2::3", "[fd00:2::1]:443").unwrap();
     assert!(echoes(&mut established) && echoes(&mut published) && echoes(&mut established6));
-    let send_one_way = |ns: Ns, src: &'static str, dst: &'static str| {
-        t.run_in(ns, move || {
-            let s = std::net::UdpSocket::bind(src).unwrap();
-            let _ = s.send_to(b"one-way", dst);
-        })
-    };
-    let one_way_out = [
-        (Ns::Host, "10.0.2.1:0", "10.0.2.3:53", &dns3),
-        (Ns::Host, "[fd00:2::1]:0", "[fd00:2::3]:53", &dns3v6),
-        (Ns::Ctr, "10.0.3.2:0", "10.0.2.3:53", &dns3),
+    // One-way UDP (nothing comes back, so only a drop on the way stops it): each
+    // block rule is the only thing that can stop one of these.
+    let logs = t.run_in(Ns::Host, || UdpSocket::bind("[::]:5514").unwrap());
+    let one_way: [OneWay; 6] = [
+        ("block_out ip daddr @block4", Ns::Host, "10.0.2.1:0", "10.0.2.3:53", &dns3),
+        ("block_out ip6 daddr @block6", Ns::Host, "[fd00:2::1]:0", "[fd00:2::3]:53", &dns3v6),
+        ("block_pre forwarded ip daddr @block4", Ns::Ctr, "10.0.3.2:0", "10.0.2.3:53", &dns3),
+        ("block_pre forwarded ip6 daddr @block6", Ns::Ctr, "[fd00:3::2]:0", "[fd00:2::3]:53", &dns3v6),
+        ("block_pre ip saddr @block4", Ns::Inet, "10.0.2.3:0", "10.0.2.1:5514", &logs),
+        ("block_pre ip6 saddr @block6", Ns::Inet, "[fd00:2::3]:0", "[fd00:2::1]:5514", &logs),
     ];
-    for (ns, src, dst, rx) in one_way_out {
-        send_one_way(ns, src, dst);
-        assert!(receives(rx), "one-way UDP {src} -> {dst} before the block");
+    for (what, ns, src, dst, rx) in one_way {
+        assert!(t.one_way(ns, src, dst, rx), "{what}: one-way UDP {src} -> {dst} before the block");
     }
     assert!(t.tcp_ok(Ns::Inet, "10.0.2.4", "10.0.2.1:443"));
-    // One-way UDP (no reply to drop): the service must not even receive it.
-    let logs = t.run_in(Ns::Host, || std::net::UdpSocket::bind("[::]:5514").unwrap());
-    let send_log = |src: &'static str| {
-        t.run_in(Ns::Inet, move || {
-            let s = std::net::UdpSocket::bind(src).unwrap();
-            let dst = if src.starts_with('[') { "[fd00:2::1]:5514" } else { "10.0.2.1:5514" };
-            let _ = s.send_to(b"<13>one-way", dst);
-        })
-    };
-    send_log("10.0.2.3:0");
-    assert!(receives(&logs), "one-way UDP before the block");
-    send_log("[fd00:2::3]:0");
-    assert!(receives(&logs), "one-way UDP over IPv6 before the block");
     t.fw_ok(&["deny", "10.0.2.3", "--comment", "test"]);
     t.fw_ok(&["deny", "fd00:2::3"]);
     // An IPv4-mapped IPv6 address is blocked as the IPv4 address.
@@ -207,10 +193,9 @@ fn connectivity_matrix() {
     assert!(!echoes(&mut published), "the established connection to the published port survived");
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.3", "10.0.2.1:443") && !t.tcp_ok(Ns::Inet, "fd00:2::3", "[fd00:2::1]:443"));
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.3", "10.0.2.1:8080"), "published port from a blocked address");
-    assert!(!t.udp_ok(Ns::Host, "10.0.2.1", "10.0.2.3:53"), "outbound UDP to a blocked address");
-    send_log("10.0.2.3:0");
-    assert!(!receives(&logs), "one-way UDP from a blocked address reached the service");
-    assert!(!t.udp_ok(Ns::Host, "fd00:2::1", "[fd00:2::3]:53"), "outbound UDP to a blocked IPv6 address");
+    for (what, ns, src, dst, rx) in one_way {
+        assert!(!t.one_way(ns, src, dst, rx), "{what}: one-way UDP {src} -> {dst} passed the block");
+    }
     assert!(!t.tcp_ok(Ns::Ctr, "10.0.3.2", "10.0.2.3:873"), "the container reaching a blocked address");
     assert!(!t.tcp_ok(Ns::Inet, "10.0.2.4", "10.0.2.1:443"), "mapped block did not block the IPv4 address");
     // Others are not affected.
@@ -228,6 +213,25 @@ fn connectivity_matrix() {
     // allow lifts a block.
     t.fw_ok(&["allow", "10.0.2.3"]);
     assert!(t.tcp_ok(Ns::Inet, "10.0.2.3", "10.0.2.1:443"));
+    // Blocked networks (blocknet4, blocknet6): the same one-way checks.
+    let nets: [OneWay; 8] = [
+        ("block_out ip daddr @blocknet4", Ns::Host, "10.0.2.1:0", "10.0.2.7:53", &net7),
+        ("block_out ip6 daddr @blocknet6", Ns::Host, "[fd00:2::1]:0", "[fd00:2::7]:53", &net7v6),
+        ("block_pre forwarded ip daddr @blocknet4", Ns::Ctr, "10.0.3.2:0", "10.0.2.7:53", &net7),
+        ("block_pre forwarded ip6 daddr @blocknet6", Ns::Ctr, "[fd00:3::2]:0", "[fd00:2::7]:53", &net7v6),
+        ("block_pre ip saddr @blocknet4", Ns::Inet, "10.0.2.7:0", "10.0.2.1:5514", &logs),
+        ("block_pre ip6 saddr @blocknet6", Ns::Inet, "[fd00:2::7]:0", "[fd00:2::1]:5514", &logs),
+        ("block_pre ip saddr @blocknet4", Ns::Inet, "10.0.2.6:0", "10.0.2.1:5514", &logs),
+        ("block_pre ip6 saddr @blocknet6", Ns::Inet, "[fd00:2::6]:0", "[fd00:2::1]:5514", &logs),
+    ];
+    for (what, ns, src, dst, rx) in nets {
+        assert!(t.one_way(ns, src, dst, rx), "{what}: one-way UDP {src} -> {dst} before the block");
+    }
+    t.fw_ok(&["deny", "10.0.2.6/31"]);
+    t.fw_ok(&["deny", "fd00:2::6/127"]);
+    for (what, ns, src, dst, rx) in nets {
+        assert!(!t.one_way(ns, src, dst, rx), "{what}: one-way UDP {src} -> {dst} passed the block");
+    }
     let mut buf = [0u8; 1];
     let _ = established.read(&mut buf);
 }

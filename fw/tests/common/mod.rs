@@ -207,6 +207,38 @@ impl Topology {
     }
 }
 
+/// A one-way UDP check: what it shows, the sender's namespace, source, destination,
+/// and the receiving socket.
+pub type OneWay<'a> = (&'static str, Ns, &'static str, &'static str, &'a UdpSocket);
+
+impl Topology {
+    /// Whether one datagram from `src` in `ns` to `dst` reaches `rx` (nothing comes
+    /// back, so only a drop on the way stops it); what `rx` held before is discarded.
+    pub fn one_way(&self, ns: Ns, src: &'static str, dst: &'static str, rx: &UdpSocket) -> bool {
+        drain(rx);
+        self.run_in(ns, move || {
+            let s = UdpSocket::bind(src).unwrap();
+            let _ = s.send_to(b"one-way", dst);
+        });
+        receives(rx)
+    }
+}
+
+/// Whether `sock` receives a datagram within 500 ms.
+pub fn receives(sock: &UdpSocket) -> bool {
+    sock.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let mut buf = [0u8; 64];
+    sock.recv_from(&mut buf).is_ok()
+}
+
+/// Discards the datagrams waiting on `sock`.
+pub fn drain(sock: &UdpSocket) {
+    sock.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 64];
+    while sock.recv_from(&mut buf).is_ok() {}
+    sock.set_nonblocking(false).unwrap();
+}
+
 fn sa(src: &str) -> SocketAddr {
     if src.contains(':') && !src.starts_with('[') {
         format!("[{src}]:0").parse().unwrap()
