@@ -1,0 +1,35 @@
+//! Property tests: no input makes the SecLang lexer, loader or the body parsers panic.
+
+use crate::seclang::Loader;
+use proptest::prelude::*;
+use std::path::Path;
+
+/// Cases per property: `RAMPART_FUZZ_CASES` when set (for longer runs), else `default`.
+pub(crate) fn cases(default: u32) -> u32 {
+    std::env::var("RAMPART_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn load(text: &str) {
+    let mut l = Loader::new();
+    if l.load_text(text, "fuzz.conf", Path::new("/nonexistent")).is_ok() {
+        let _ = l.finish();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(1000)))]
+
+    #[test]
+    fn seclang_from_fragments_never_panics(
+        text in "(SecRule |SecAction |SecMarker |SecDefaultAction |Include |ARGS|!ARGS:/a|b/|&TX:x|XML:/*|REQUEST_HEADERS:'x'|\\|| \
+                  |\"|'|@rx |!@pm |@within %\\{tx.a\\}|@ge |@ipMatch 1.2.3.4/40|@validateByteRange 1-300|id:[0-9]{1,3}|,|phase:[0-9]|\
+                  chain|t:(none|urlDecodeUni|lowercase|frob)|setvar:'?!?tx\\.a=\\+?%\\{tx\\.b\\}|ctl:ruleRemoveTargetById=1;ARGS|skipAfter:E|\\\\\n|\n|#|[a-z%{}()\\[\\]*+?]{0,4}){0,40}"
+    ) {
+        load(&text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        load(&text);
+    }
+}
