@@ -1,1 +1,153 @@
-//! placeholder
+//! The values a transaction holds for rules to read: request, body, response and TX.
+
+use crate::seclang::variables::{Selector, Var};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// An ordered list of named values (arguments, headers, cookies, ...).
+pub type Pairs = Vec<(String, Vec<u8>)>;
+
+/// Everything rules can read, except the matching state.
+#[derive(Debug, Default, Clone)]
+pub struct Data {
+    /// `ARGS_GET`.
+    pub args_get: Pairs,
+    /// `ARGS_POST`.
+    pub args_post: Pairs,
+    /// `REQUEST_HEADERS`.
+    pub request_headers: Pairs,
+    /// `REQUEST_COOKIES`.
+    pub cookies: Pairs,
+    /// `FILES` (field name -> file name).
+    pub files: Pairs,
+    /// `FILES_SIZES`.
+    pub files_sizes: Pairs,
+    /// `MULTIPART_PART_HEADERS`.
+    pub part_headers: Pairs,
+    /// `XML:/*`.
+    pub xml: Option<Vec<u8>>,
+    /// `RESPONSE_HEADERS`.
+    pub response_headers: Pairs,
+    /// Scalars (`REQUEST_METHOD`, `REQUEST_BODY`, ...).
+    pub scalars: HashMap<Var, Vec<u8>>,
+    /// `TX` (keys lower case).
+    pub tx: HashMap<String, Vec<u8>>,
+    /// `IP`, `GLOBAL`, `SESSION`, ... (per transaction).
+    pub persistent: HashMap<String, HashMap<String, Vec<u8>>>,
+    /// `MATCHED_VARS` of the current rule: (name, value).
+    pub matched_vars: Pairs,
+    /// `RULE` (the current rule's id, msg, ...).
+    pub rule: Pairs,
+}
+
+fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &str, names: bool, out: &mut Vec<(String, Cow<'a, [u8]>)>) {
+    for (k, v) in pairs {
+        if sel.matches(k) {
+            let name = format!("{prefix}:{k}");
+            if names {
+                out.push((name, Cow::Borrowed(k.as_bytes())));
+            } else {
+                out.push((name, Cow::Borrowed(v.as_slice())));
+            }
+        }
+    }
+}
+
+fn select_map<'a>(
+    map: &'a HashMap<String, Vec<u8>>,
+    sel: &Selector,
+    prefix: &str,
+    out: &mut Vec<(String, Cow<'a, [u8]>)>,
+) {
+    match sel {
+        Selector::Key(k) => {
+            if let Some(v) = map.get(&k.to_ascii_lowercase()) {
+                out.push((format!("{prefix}:{}", k.to_ascii_lowercase()), Cow::Borrowed(v.as_slice())));
+            }
+        }
+        _ => {
+            let mut keys: Vec<&String> = map.keys().filter(|k| sel.matches(k)).collect();
+            keys.sort();
+            for k in keys {
+                out.push((format!("{prefix}:{k}"), Cow::Borrowed(map[k].as_slice())));
+            }
+        }
+    }
+}
+
+impl Data {
+    /// The values of `var` selected by `sel`, each with its full name (`ARGS:id`).
+    pub fn fetch<'a>(&'a self, var: Var, sel: &Selector, out: &mut Vec<(String, Cow<'a, [u8]>)>) {
+        let p = var.name();
+        match var {
+            Var::Args => {
+                select(&self.args_get, sel, p, false, out);
+                select(&self.args_post, sel, p, false, out);
+            }
+            Var::ArgsGet => select(&self.args_get, sel, p, false, out),
+            Var::ArgsPost => select(&self.args_post, sel, p, false, out),
+            Var::ArgsNames => {
+                select(&self.args_get, sel, p, true, out);
+                select(&self.args_post, sel, p, true, out);
+            }
+            Var::ArgsGetNames => select(&self.args_get, sel, p, true, out),
+            Var::ArgsPostNames => select(&self.args_post, sel, p, true, out),
+            Var::RequestHeaders => select(&self.request_headers, sel, p, false, out),
+            Var::RequestHeadersNames => select(&self.request_headers, sel, p, true, out),
+            Var::RequestCookies => select(&self.cookies, sel, p, false, out),
+            Var::RequestCookiesNames => select(&self.cookies, sel, p, true, out),
+            Var::Files => select(&self.files, sel, p, false, out),
+            Var::FilesNames => select(&self.files, sel, p, true, out),
+            Var::FilesSizes => select(&self.files_sizes, sel, p, false, out),
+            Var::MultipartPartHeaders => select(&self.part_headers, sel, p, false, out),
+            Var::ResponseHeaders => select(&self.response_headers, sel, p, false, out),
+            Var::ResponseHeadersNames => select(&self.response_headers, sel, p, true, out),
+            Var::MatchedVars => select(&self.matched_vars, sel, p, false, out),
+            Var::MatchedVarsNames => {
+                for (k, _) in &self.matched_vars {
+                    if sel.matches(k) {
+                        out.push((format!("{p}:{k}"), Cow::Borrowed(k.as_bytes())));
+                    }
+                }
+            }
+            Var::Rule => select(&self.rule, sel, p, false, out),
+            Var::Xml => {
+                if let Some(x) = &self.xml {
+                    out.push(("XML".to_string(), Cow::Borrowed(x.as_slice())));
+                }
+            }
+            Var::Tx => select_map(&self.tx, sel, p, out),
+            Var::Ip | Var::Global | Var::Session | Var::User | Var::Resource | Var::Env => {
+                if let Some(m) = self.persistent.get(&p.to_ascii_lowercase()) {
+                    select_map(m, sel, p, out);
+                }
+            }
+            Var::MatchedVar => {
+                if let Some((_, v)) = self.matched_vars.last() {
+                    out.push((p.to_string(), Cow::Borrowed(v.as_slice())));
+                }
+            }
+            Var::MatchedVarName => {
+                if let Some((k, _)) = self.matched_vars.last() {
+                    out.push((p.to_string(), Cow::Borrowed(k.as_bytes())));
+                }
+            }
+            scalar => {
+                if let Some(v) = self.scalars.get(&scalar) {
+                    out.push((p.to_string(), Cow::Borrowed(v.as_slice())));
+                }
+            }
+        }
+    }
+
+    /// The first value of `var` (or `var.key`), for macros.
+    pub fn first(&self, var: Var, key: Option<&str>) -> Vec<u8> {
+        let sel = match key {
+            Some(k) => Selector::Key(k.to_string()),
+            None => Selector::All,
+        };
+        let mut out = Vec::new();
+        self.fetch(var, &sel, &mut out);
+        out.into_iter().next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    }
+}

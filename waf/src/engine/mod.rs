@@ -5,6 +5,8 @@ pub mod operators;
 pub mod transaction;
 pub mod transforms;
 
+pub use transaction::{Intervention, Request, Transaction};
+
 /// `SecRuleEngine`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngineMode {

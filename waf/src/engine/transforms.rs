@@ -28,7 +28,7 @@ transforms! {
     HtmlEntityDecode => "htmlEntityDecode";
     JsDecode => "jsDecode";
     CssDecode => "cssDecode";
-    CmdLine => "cmdLine";
+    CmdLine => "cmdLine" | "cmd_line";
     CompressWhitespace => "compressWhitespace";
     RemoveWhitespace => "removeWhitespace";
     RemoveNulls => "removeNulls";
@@ -176,7 +176,7 @@ fn url_encode(v: &[u8]) -> Vec<u8> {
     for &c in v {
         if c == b' ' {
             out.push(b'+');
-        } else if c.is_ascii_alphanumeric() || b"*-._".contains(&c) {
+        } else if c.is_ascii_alphanumeric() || c == b'*' {
             out.push(c);
         } else {
             out.extend_from_slice(format!("%{c:02x}").as_bytes());
@@ -383,9 +383,6 @@ fn replace_comments(v: &[u8]) -> Vec<u8> {
                 None => i = v.len(),
             }
             out.push(b' ');
-        } else if v[i] == b'*' && v.get(i + 1) == Some(&b'/') {
-            out.push(b' ');
-            i += 2;
         } else {
             out.push(v[i]);
             i += 1;
@@ -446,7 +443,7 @@ fn normalize_path(v: &[u8], win: bool) -> Vec<u8> {
         return v;
     }
     let absolute = v[0] == b'/';
-    let trailing = v.ends_with(b"/") || v.ends_with(b"/.") || v.ends_with(b"/..") || v == b"." || v == b"..";
+    let trailing = v.ends_with(b"/");
     let mut parts: Vec<&[u8]> = Vec::new();
     for seg in v.split(|&c| c == b'/') {
         match seg {
@@ -581,7 +578,7 @@ fn escape_seq_decode(v: &[u8]) -> Vec<u8> {
             out.push(val as u8);
             i = j;
         } else {
-            out.push(v[i]);
+            // An escape it does not know: the character without its backslash.
             out.push(n);
             i += 2;
         }

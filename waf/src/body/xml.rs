@@ -1,0 +1,82 @@
+//! XML bodies: well-formedness checked, the text content kept for `XML:/*` (ModSecurity's XPath `/*`
+//! is the root element, whose string value is all its text). Entities are not expanded.
+
+use super::BodyError;
+
+/// Checks the document and returns its text content and attribute values.
+pub fn parse(data: &[u8]) -> Result<Vec<u8>, BodyError> {
+    let err = |m: &str| BodyError(format!("XML: {m}"));
+    let mut text = Vec::new();
+    let mut stack: Vec<Vec<u8>> = Vec::new();
+    let mut roots = 0;
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] != b'<' {
+            let end = data[i..].iter().position(|&c| c == b'<').map_or(data.len(), |p| i + p);
+            if !stack.is_empty() {
+                text.extend_from_slice(&data[i..end]);
+            } else if data[i..end].iter().any(|c| !c.is_ascii_whitespace()) {
+                return Err(err("text outside the root element"));
+            }
+            i = end;
+            continue;
+        }
+        let rest = &data[i..];
+        let close = |pat: &[u8], skip: usize| {
+            rest[skip..].windows(pat.len()).position(|w| w == pat).map(|p| i + skip + p + pat.len())
+        };
+        if rest.starts_with(b"<!--") {
+            i = close(b"-->", 4).ok_or_else(|| err("unterminated comment"))?;
+        } else if rest.starts_with(b"<![CDATA[") {
+            let end = close(b"]]>", 9).ok_or_else(|| err("unterminated CDATA"))?;
+            text.extend_from_slice(&data[i + 9..end - 3]);
+            i = end;
+        } else if rest.starts_with(b"<?") {
+            i = close(b"?>", 2).ok_or_else(|| err("unterminated processing instruction"))?;
+        } else if rest.starts_with(b"<!") {
+            i = close(b">", 2).ok_or_else(|| err("unterminated declaration"))?;
+        } else {
+            let end = close(b">", 1).ok_or_else(|| err("unterminated tag"))?;
+            let tag = &data[i + 1..end - 1];
+            if let Some(name) = tag.strip_prefix(b"/") {
+                let name = name.trim_ascii();
+                if stack.pop().as_deref() != Some(name) {
+                    return Err(err("mismatched end tag"));
+                }
+            } else {
+                let self_closing = tag.ends_with(b"/");
+                let tag = if self_closing { &tag[..tag.len() - 1] } else { tag };
+                let name_len = tag.iter().position(|c| c.is_ascii_whitespace()).unwrap_or(tag.len());
+                if name_len == 0 {
+                    return Err(err("empty tag name"));
+                }
+                if stack.is_empty() {
+                    roots += 1;
+                    if roots > 1 {
+                        return Err(err("more than one root element"));
+                    }
+                }
+                if !self_closing {
+                    if stack.len() > 1024 {
+                        return Err(err("nested too deeply"));
+                    }
+                    stack.push(tag[..name_len].to_vec());
+                }
+            }
+            i = end;
+        }
+    }
+    if !stack.is_empty() || roots == 0 {
+        return Err(err("document not complete"));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_content() {
+        assert_eq!(super::parse(b"<?xml version=\"1.0\"?><a x='1'><b>hi</b> <![CDATA[<x>]]></a>").unwrap(), b"hi <x>");
+        assert!(super::parse(b"<a><b></a>").is_err());
+    }
+}
