@@ -4,6 +4,7 @@
 # `cargo test -p rampart-fw --test matrix` must then fail. A mutation the test
 # survives is a protection no test needs.
 #   fw/tests/mutants.sh [NAME-FILTER]      (root: the matrix uses network namespaces)
+#   TEST=podman fw/tests/mutants.sh block-pre    (another of fw/tests instead)
 # Prints one line per mutation and exits non-zero when one survived unexpectedly.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +16,7 @@ rm -rf "$scratch/fw/target"
 sed 's/^members = .*/members = ["fw"]/' "$repo/Cargo.toml" > "$scratch/Cargo.toml"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target/mutants}
 filter=${1:-}
+test=${TEST:-matrix}
 survived=0
 
 # mutate NAME FILE OLD NEW [EXPECTED]: OLD must occur exactly once in FILE.
@@ -33,7 +35,7 @@ mutate() {
 		open(path, "w").write(text.replace(old, new))
 	EOF
 	local log=$scratch/$name.log
-	if (cd "$scratch" && cargo test -q -p rampart-fw --test matrix) > "$log" 2>&1; then
+	if (cd "$scratch" && cargo test -q -p rampart-fw --test "$test") > "$log" 2>&1; then
 		if [[ $expected == survives ]]; then
 			echo "$name: survived (expected: not reachable in the matrix)"
 		else
