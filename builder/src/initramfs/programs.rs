@@ -172,6 +172,10 @@ fn missing(entry: &Entry, fs: &HostFs) -> anyhow::Error {
             "{origin}: {pattern} is not on this machine, though dpkg says the package `{p}` provides it: \
              `apt-get install --reinstall {p}`"
         ),
+        None if origin == "--programs" => anyhow::anyhow!(
+            "{origin}: {pattern} is not on this machine and no installed package provides it: install the Debian \
+             package that does, or list it in the suite's programs file with its package for `rampart doctor --install`"
+        ),
         None => anyhow::anyhow!(
             "{origin}: {pattern} is not on this machine and no installed package provides it: name the Debian \
              package after the path (`{pattern} PACKAGE`) so `rampart doctor --install` installs it"
