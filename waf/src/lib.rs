@@ -5,5 +5,7 @@ pub mod body;
 pub mod engine;
 pub mod seclang;
 
+pub mod conformance;
 #[cfg(test)]
 mod fuzz;
+pub mod proxy;

@@ -1,14 +1,22 @@
 //! `rampart-waf`: check rule files, run the proxy, run the CRS conformance corpus.
 
-use anyhow::Result;
-use clap::{Parser, Subcommand};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use rampart_waf::proxy::{self, audit::Sink, rules::Sources, Mode, Proxy};
 use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
 #[derive(Parser)]
 #[command(name = "rampart-waf", about = "rampart's web application firewall")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Detect,
+    Block,
 }
 
 #[derive(Subcommand)]
@@ -19,6 +27,32 @@ enum Cmd {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Runs the reverse proxy.
+    Run {
+        /// Address to listen on.
+        #[arg(long)]
+        listen: String,
+        /// Upstream base URL (http://host:port).
+        #[arg(long)]
+        upstream: String,
+        /// Rule files or directories, in order (e.g. crs-setup.conf rules/).
+        #[arg(long, num_args = 1.., required = true)]
+        rules: Vec<PathBuf>,
+        /// Local rules, loaded after --rules and reloaded on SIGHUP.
+        #[arg(long, default_value = "/etc/rampart/waf.d")]
+        local_rules: PathBuf,
+        /// detect: log only; block: disruptive rules act.
+        #[arg(long, value_enum, default_value = "block")]
+        mode: ModeArg,
+        /// CRS paranoia level.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
+        paranoia: u8,
+        /// Audit log (JSON lines); `-` for stdout.
+        #[arg(long, default_value = "/var/log/rampart/waf-audit.json")]
+        audit_log: String,
+    },
+    /// Runs the CRS regression corpus through the proxy against a built-in test backend.
+    Conformance(rampart_waf::conformance::Options),
 }
 
 fn main() -> Result<()> {
@@ -34,5 +68,50 @@ fn main() -> Result<()> {
                 std::process::exit(1);
             }
         },
+        Cmd::Run { listen, upstream, rules, local_rules, mode, paranoia, audit_log } => {
+            let sources = Sources { paths: rules, local_dir: Some(local_rules) };
+            let set = sources.load().map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("rampart-waf: {} rules loaded", set.rule_count());
+            let proxy = Arc::new(Proxy {
+                rules: RwLock::new(Arc::new(set)),
+                upstream: proxy::upstream::Upstream::new(&upstream).map_err(|e| anyhow::anyhow!(e))?,
+                mode: match mode {
+                    ModeArg::Detect => Mode::Detect,
+                    ModeArg::Block => Mode::Block,
+                },
+                paranoia,
+                audit: Sink::file(&audit_log).with_context(|| format!("audit log {audit_log}"))?,
+                max_head: 64 * 1024,
+            });
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(async move {
+                let listener =
+                    tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listen {listen}"))?;
+                eprintln!("rampart-waf: listening on {}", listener.local_addr()?);
+                let reloader = proxy.clone();
+                tokio::spawn(async move {
+                    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+                        return;
+                    };
+                    while hup.recv().await.is_some() {
+                        match sources.load() {
+                            Ok(set) => {
+                                eprintln!("rampart-waf: reloaded, {} rules", set.rule_count());
+                                if let Ok(mut r) = reloader.rules.write() {
+                                    *r = Arc::new(set);
+                                }
+                            }
+                            Err(e) => eprintln!("rampart-waf: reload rejected, running rules stay: {e}"),
+                        }
+                    }
+                });
+                proxy.serve(listener).await?;
+                Ok(())
+            })
+        }
+        Cmd::Conformance(opts) => {
+            let code = rampart_waf::conformance::run(opts)?;
+            std::process::exit(code);
+        }
     }
 }

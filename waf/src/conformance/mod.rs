@@ -1,0 +1,177 @@
+//! `rampart-waf conformance`: every CRS regression case through the real proxy, against the
+//! built-in albedo-style backend, as CRS's CI runs them (detection mode, paranoia 4).
+
+pub mod albedo;
+pub mod corpus;
+
+use crate::proxy::audit::{Record, Sink};
+use crate::proxy::rules::Sources;
+use crate::proxy::{upstream::Upstream, Mode, Proxy};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Command-line options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// The CRS directory (crs-setup.conf.example, rules/, tests/regression/tests/).
+    #[arg(long, default_value = "../shared/waf/crs")]
+    pub crs: PathBuf,
+    /// Paranoia level.
+    #[arg(long, default_value_t = 4)]
+    pub paranoia: u8,
+    /// Blocking mode instead of detection.
+    #[arg(long)]
+    pub block: bool,
+    /// Only cases whose id starts with this (`942100`, `942100-3`).
+    #[arg(long)]
+    pub only: Option<String>,
+    /// Fail (exit 1) below this pass rate, in percent.
+    #[arg(long)]
+    pub fail_under: Option<f64>,
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Case id.
+    pub id: String,
+    /// `None`: passed; else why not.
+    pub failure: Option<String>,
+}
+
+fn log_text(records: &[Record]) -> String {
+    let mut s = String::new();
+    for r in records {
+        if let Some(why) = &r.reason {
+            s.push_str(&format!("refused: {why}\n"));
+        }
+        for m in &r.rules {
+            s.push_str(&format!(
+                "[id \"{}\"] [msg \"{}\"] [data \"{}\"] [severity \"{}\"]\n",
+                m.id,
+                m.msg,
+                m.data,
+                m.severity.unwrap_or(0)
+            ));
+        }
+    }
+    s
+}
+
+async fn send(addr: std::net::SocketAddr, request: &[u8]) -> Option<u16> {
+    let mut sock = tokio::net::TcpStream::connect(addr).await.ok()?;
+    sock.write_all(request).await.ok()?;
+    let _ = sock.shutdown().await;
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), sock.read_to_end(&mut buf)).await;
+    let line = buf.split(|&c| c == b'\n').next()?;
+    let code = line.split(|&c| c == b' ').nth(1)?;
+    std::str::from_utf8(code).ok()?.parse().ok()
+}
+
+fn judge(stage: &corpus::Stage, status: Option<u16>, records: &[Record]) -> Option<String> {
+    let logged: Vec<u64> = records.iter().flat_map(|r| r.rules.iter().map(|m| m.id)).collect();
+    if stage.expect_error {
+        return match status {
+            None | Some(400..=599) => None,
+            Some(s) => Some(format!("expected an error, got status {s}")),
+        };
+    }
+    let missing: Vec<u64> = stage.expect_ids.iter().copied().filter(|i| !logged.contains(i)).collect();
+    if !missing.is_empty() {
+        return Some(format!("expected ids {missing:?} not logged (logged {logged:?}, status {status:?})"));
+    }
+    let extra: Vec<u64> = stage.no_expect_ids.iter().copied().filter(|i| logged.contains(i)).collect();
+    if !extra.is_empty() {
+        return Some(format!("ids {extra:?} logged but must not be"));
+    }
+    let text = log_text(records);
+    if let Some(re) = &stage.match_regex {
+        match regex::Regex::new(re) {
+            Ok(r) if r.is_match(&text) => {}
+            Ok(_) => return Some(format!("log does not match {re:?}")),
+            Err(e) => return Some(format!("bad match_regex: {e}")),
+        }
+    }
+    if let Some(re) = &stage.no_match_regex {
+        if let Ok(r) = regex::Regex::new(re) {
+            if r.is_match(&text) {
+                return Some(format!("log matches {re:?}"));
+            }
+        }
+    }
+    if !stage.status.is_empty() && !status.is_some_and(|s| stage.status.contains(&s)) {
+        return Some(format!("status {status:?}, expected {:?}", stage.status));
+    }
+    None
+}
+
+/// Runs the corpus; returns the outcomes in corpus order.
+pub fn run_cases(opts: &Options) -> Result<Vec<Outcome>, String> {
+    let setup = opts.crs.join("crs-setup.conf.example");
+    let sources = Sources { paths: vec![setup, opts.crs.join("rules")], local_dir: None };
+    let rules = sources.load().map_err(|e| e.to_string())?;
+    let mut cases = corpus::load(&opts.crs.join("tests/regression/tests"))?;
+    if let Some(p) = &opts.only {
+        cases.retain(|c| c.id == *p || c.id.starts_with(&format!("{p}-")));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let backend = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+        let backend_addr = backend.local_addr().map_err(|e| e.to_string())?;
+        tokio::spawn(albedo::serve(backend));
+        let memory = Arc::new(Mutex::new(Vec::new()));
+        let proxy = Arc::new(Proxy {
+            rules: RwLock::new(Arc::new(rules)),
+            upstream: Upstream::new(&format!("http://{backend_addr}"))?,
+            mode: if opts.block { Mode::Block } else { Mode::Detect },
+            paranoia: opts.paranoia,
+            audit: Sink::Memory(memory.clone()),
+            max_head: 64 * 1024,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tokio::spawn(proxy.serve(listener));
+        let mut out = Vec::new();
+        for case in cases {
+            let mut failure = None;
+            for stage in &case.stages {
+                memory.lock().map(|mut m| m.clear()).ok();
+                let status = send(addr, &stage.request).await;
+                let records: Vec<Record> = memory.lock().map(|m| m.clone()).unwrap_or_default();
+                if let Some(f) = judge(stage, status, &records) {
+                    failure = Some(f);
+                    break;
+                }
+            }
+            out.push(Outcome { id: case.id, failure });
+        }
+        Ok(out)
+    })
+}
+
+/// `rampart-waf conformance`: prints every failing case with its reason, then the pass rate.
+pub fn run(opts: Options) -> anyhow::Result<i32> {
+    let start = std::time::Instant::now();
+    let outcomes = run_cases(&opts).map_err(|e| anyhow::anyhow!(e))?;
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+    for f in &failed {
+        println!("FAIL {}: {}", f.id, f.failure.as_deref().unwrap_or(""));
+    }
+    let total = outcomes.len();
+    let passed = total - failed.len();
+    let rate = if total == 0 { 0.0 } else { 100.0 * passed as f64 / total as f64 };
+    println!(
+        "conformance: {passed} of {total} cases pass ({rate:.2}%), paranoia {}, {} mode, {:.1} s",
+        opts.paranoia,
+        if opts.block { "blocking" } else { "detection" },
+        start.elapsed().as_secs_f64()
+    );
+    Ok(if opts.fail_under.is_some_and(|f| rate < f) { 1 } else { 0 })
+}

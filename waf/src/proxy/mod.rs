@@ -1,0 +1,272 @@
+//! The reverse proxy: HTTP/1.x from clients (strict parsing, [`http1`]), the rules on each phase,
+//! the upstream through hyper ([`upstream`]), an audit record per relevant transaction ([`audit`]).
+
+pub mod audit;
+pub mod http1;
+pub mod rules;
+pub mod upstream;
+
+use crate::engine::transaction::Request;
+use crate::engine::{EngineMode, Transaction};
+use crate::seclang::RuleSet;
+use audit::{Record, Sink};
+use http1::{Head, Refusal};
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use upstream::Upstream;
+
+/// `--mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Rules log; nothing is blocked (bad HTTP still is).
+    Detect,
+    /// Disruptive rules act.
+    Block,
+}
+
+/// What the proxy runs with.
+pub struct Proxy {
+    /// The rules in force (replaced whole on reload).
+    pub rules: RwLock<Arc<RuleSet>>,
+    /// The upstream.
+    pub upstream: Upstream,
+    /// Detect or block.
+    pub mode: Mode,
+    /// Paranoia level 1-4 (blocking and detection).
+    pub paranoia: u8,
+    /// Audit records.
+    pub audit: Sink,
+    /// Largest request head.
+    pub max_head: usize,
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Content Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+async fn write_response(
+    w: &mut (impl AsyncWriteExt + Unpin),
+    status: u16,
+    headers: &[(String, Vec<u8>)],
+    body: &[u8],
+    keep_alive: bool,
+    head_only: bool,
+) -> std::io::Result<()> {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status)).into_bytes();
+    for (k, v) in headers {
+        if upstream::hop_by_hop(k) {
+            continue;
+        }
+        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
+    out.extend_from_slice(if keep_alive { b"connection: keep-alive\r\n\r\n" } else { b"connection: close\r\n\r\n" });
+    if !head_only {
+        out.extend_from_slice(body);
+    }
+    w.write_all(&out).await?;
+    w.flush().await
+}
+
+fn error_page(_status: u16) -> Vec<(String, Vec<u8>)> {
+    vec![("content-type".into(), b"text/plain".to_vec())]
+}
+
+impl Proxy {
+    fn transaction(&self) -> Transaction {
+        let rules = self.rules.read().map(|r| r.clone()).unwrap_or_default();
+        let mode = match self.mode {
+            Mode::Detect => EngineMode::DetectionOnly,
+            Mode::Block => EngineMode::On,
+        };
+        let p = self.paranoia.to_string();
+        Transaction::new(
+            rules,
+            Some(mode),
+            &[("blocking_paranoia_level".into(), p.clone()), ("detection_paranoia_level".into(), p)],
+        )
+    }
+
+    /// Accepts connections forever.
+    pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
+        loop {
+            let (sock, peer) = listener.accept().await?;
+            let me = self.clone();
+            tokio::spawn(async move {
+                let _ = me.connection(sock, peer).await;
+            });
+        }
+    }
+
+    async fn connection(&self, sock: TcpStream, peer: SocketAddr) -> std::io::Result<()> {
+        let _ = sock.set_nodelay(true);
+        let local_port = sock.local_addr().map(|a| a.port()).unwrap_or(0);
+        let (r, mut w) = sock.into_split();
+        let mut r = BufReader::new(r);
+        loop {
+            let head =
+                match tokio::time::timeout(std::time::Duration::from_secs(30), http1::read_head(&mut r, self.max_head))
+                    .await
+                {
+                    Err(_) | Ok(Ok(None)) | Ok(Err(Refusal::Closed)) => return Ok(()),
+                    Ok(Ok(Some(h))) => h,
+                    Ok(Err(refusal)) => {
+                        self.refuse(&mut w, peer, None, &refusal).await?;
+                        return Ok(());
+                    }
+                };
+            let keep = self.exchange(&mut r, &mut w, peer, local_port, head).await?;
+            if !keep {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn refuse(
+        &self,
+        w: &mut (impl AsyncWriteExt + Unpin),
+        peer: SocketAddr,
+        head: Option<&Head>,
+        refusal: &Refusal,
+    ) -> std::io::Result<()> {
+        let status = refusal.status();
+        let why = match refusal {
+            Refusal::Bad(m) => m.to_string(),
+            Refusal::TooLarge => "request body too large".into(),
+            Refusal::Closed => "closed".into(),
+        };
+        self.audit.write(Record {
+            client_ip: peer.ip().to_string(),
+            client_port: peer.port(),
+            request_line: head.map(|h| format!("{} {} {}", h.method, h.target, h.version)).unwrap_or_default(),
+            method: head.map(|h| h.method.clone()).unwrap_or_default(),
+            target: head.map(|h| h.target.clone()).unwrap_or_default(),
+            status,
+            action: "refused",
+            rules: Vec::new(),
+            inbound_score: 0,
+            outbound_score: 0,
+            reason: Some(why.clone()),
+            test_marker: head.and_then(|h| h.header("x-crs-test")).map(|v| String::from_utf8_lossy(v).into_owned()),
+        });
+        write_response(w, status, &error_page(status), format!("{why}\n").as_bytes(), false, false).await
+    }
+
+    /// One request/response; returns whether the connection stays open.
+    async fn exchange(
+        &self,
+        r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+        w: &mut tokio::net::tcp::OwnedWriteHalf,
+        peer: SocketAddr,
+        local_port: u16,
+        head: Head,
+    ) -> std::io::Result<bool> {
+        let mut tx = self.transaction();
+        let limits = tx.rules().settings.clone();
+        let req = Request {
+            method: head.method.clone(),
+            uri: head.target.clone(),
+            protocol: head.version.clone(),
+            headers: head.headers.clone(),
+            remote_addr: peer.ip().to_string(),
+            remote_port: peer.port(),
+            server_port: local_port,
+        };
+        tx.request_headers(&req);
+        let multipart = head.header("content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with(b"multipart/"));
+        let limit = if multipart { limits.request_body_limit } else { limits.request_body_no_files_limit };
+        let body = match http1::read_body(r, head.framing, limit).await {
+            Ok(b) => b,
+            Err(refusal) => {
+                self.refuse(w, peer, Some(&head), &refusal).await?;
+                return Ok(false);
+            }
+        };
+        let keep_alive = head.keep_alive();
+        let head_only = head.method == "HEAD";
+        if tx.intervention.is_none() {
+            tx.request_body(&body);
+        }
+        let (status, headers, resp_body) = if let Some(i) = tx.intervention.clone() {
+            if i.drop {
+                self.finish(tx, &head, peer, 0);
+                return Ok(false);
+            }
+            (i.status, error_page(i.status), format!("{} {}\n", i.status, reason(i.status)).into_bytes())
+        } else {
+            match self
+                .upstream
+                .send(&head.method, &head.target, &head.headers, body, &peer.ip().to_string(), 64 << 20)
+                .await
+            {
+                Err(e) => (502, error_page(502), format!("{e}\n").into_bytes()),
+                Ok(resp) => {
+                    tx.response_headers(resp.status, "HTTP/1.1", &resp.headers);
+                    if tx.intervention.is_none() && tx.wants_response_body() {
+                        let cut = resp.body.len().min(limits.response_body_limit);
+                        tx.response_body(&resp.body[..cut]);
+                    }
+                    match tx.intervention.clone() {
+                        Some(i) => (
+                            i.status,
+                            error_page(i.status),
+                            format!("{} {}\n", i.status, reason(i.status)).into_bytes(),
+                        ),
+                        None => (resp.status, resp.headers, resp.body),
+                    }
+                }
+            }
+        };
+        write_response(w, status, &headers, &resp_body, keep_alive, head_only).await?;
+        self.finish(tx, &head, peer, status);
+        Ok(keep_alive)
+    }
+
+    fn finish(&self, mut tx: Transaction, head: &Head, peer: SocketAddr, status: u16) {
+        tx.logging();
+        let rules: Vec<_> = tx.matched.iter().filter(|m| m.logged).cloned().collect();
+        let marker = head.header("x-crs-test").map(|v| String::from_utf8_lossy(v).into_owned());
+        if rules.is_empty() && tx.intervention.is_none() && marker.is_none() {
+            return;
+        }
+        let score = |k: &str| tx.tx(k).map(crate::engine::operators::atoi).unwrap_or(0);
+        let inbound = score("blocking_inbound_anomaly_score").max(score("detection_inbound_anomaly_score"));
+        let outbound = score("blocking_outbound_anomaly_score").max(score("detection_outbound_anomaly_score"));
+        self.audit.write(Record {
+            client_ip: peer.ip().to_string(),
+            client_port: peer.port(),
+            request_line: format!("{} {} {}", head.method, head.target, head.version),
+            method: head.method.clone(),
+            target: head.target.clone(),
+            status,
+            action: if tx.intervention.is_some() { "blocked" } else { "detected" },
+            rules,
+            inbound_score: inbound,
+            outbound_score: outbound,
+            reason: None,
+            test_marker: marker,
+        });
+    }
+}
