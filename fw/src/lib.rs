@@ -6,12 +6,14 @@
 pub mod apply;
 pub mod blocks;
 pub mod blockset;
+pub mod bulk;
 pub mod confirm;
 pub mod eval;
 #[cfg(test)]
 mod fuzz;
 pub mod lockout;
 pub mod net;
+pub mod netlink;
 pub mod nft;
 pub mod plan;
 pub mod policy;

@@ -75,6 +75,21 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Bulk deny: every address or network in FILE (one a line, `#` comments), the
+    /// addresses in one netlink transaction
+    DenyList {
+        /// The list
+        file: PathBuf,
+        /// Seconds until the kernel lifts each block (default: until `allow`)
+        #[arg(long)]
+        timeout: Option<u64>,
+        /// Why (kept in each set element's comment)
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// Deny even an address an SSH session comes from
+        #[arg(long)]
+        force: bool,
+    },
     /// (internal) The timer of `apply --confirm`
     #[command(hide = true)]
     ConfirmTimer { token: String, secs: u64 },
@@ -213,6 +228,22 @@ fn run(cli: &Cli) -> Result<()> {
             let why = format!("rampart-fw deny at {}: {comment}", rampart_fw::apply::now());
             blocks::deny(&fw.nft, &fw.table, &net, *timeout, &why)?;
             println!("denied {net}{}", timeout.map(|t| format!(" for {t}s")).unwrap_or_default());
+        }
+        Command::DenyList { file, timeout, comment, force } => {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(file).with_context(|| format!("reading {name}"))?;
+            let nets = rampart_fw::bulk::parse(&text, &name)?;
+            if !force {
+                let policy = load_policy(cli).map(|(p, _)| p).unwrap_or_else(|_| empty_policy());
+                for s in lockout::sessions(&fw.nft, &policy, cli.netns.is_none()) {
+                    if let Some(net) = nets.iter().find(|n| n.contains(s.client)) {
+                        bail!("refusing to load {name}: {net} holds the SSH session from {} (found in {}); nothing was loaded (--force loads anyway)", s.client, s.via);
+                    }
+                }
+            }
+            let why = format!("rampart-fw deny-list at {}: {comment}", rampart_fw::apply::now());
+            let loaded = rampart_fw::bulk::deny_list(&fw.nft, &fw.table, &nets, *timeout, &why)?;
+            println!("denied {} addresses and {} networks from {name}", loaded.addresses, loaded.networks);
         }
         Command::ConfirmTimer { token, secs } => confirm::timer(&fw, token, *secs)?,
     }
