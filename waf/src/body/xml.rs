@@ -3,8 +3,26 @@
 
 use super::BodyError;
 
+/// Text content and attribute values.
+pub type XmlValues = (Vec<u8>, Vec<Vec<u8>>);
+
+/// Attribute values of a start tag's inside (after the name).
+fn attributes(mut s: &[u8], out: &mut Vec<Vec<u8>>) {
+    while let Some(eq) = s.iter().position(|&c| c == b'=') {
+        let rest = s[eq + 1..].trim_ascii_start();
+        let Some(&q) = rest.first() else { return };
+        if q != b'"' && q != b'\'' {
+            return;
+        }
+        let Some(end) = rest[1..].iter().position(|&c| c == q) else { return };
+        out.push(rest[1..1 + end].to_vec());
+        s = &rest[end + 2..];
+    }
+}
+
 /// Checks the document and returns its text content and attribute values.
-pub fn parse(data: &[u8]) -> Result<Vec<u8>, BodyError> {
+pub fn parse(data: &[u8]) -> Result<XmlValues, BodyError> {
+    let mut attrs = Vec::new();
     let err = |m: &str| BodyError(format!("XML: {m}"));
     let mut text = Vec::new();
     let mut stack: Vec<Vec<u8>> = Vec::new();
@@ -56,6 +74,7 @@ pub fn parse(data: &[u8]) -> Result<Vec<u8>, BodyError> {
                         return Err(err("more than one root element"));
                     }
                 }
+                attributes(&tag[name_len..], &mut attrs);
                 if !self_closing {
                     if stack.len() > 1024 {
                         return Err(err("nested too deeply"));
@@ -69,14 +88,17 @@ pub fn parse(data: &[u8]) -> Result<Vec<u8>, BodyError> {
     if !stack.is_empty() || roots == 0 {
         return Err(err("document not complete"));
     }
-    Ok(text)
+    Ok((text, attrs))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn text_content() {
-        assert_eq!(super::parse(b"<?xml version=\"1.0\"?><a x='1'><b>hi</b> <![CDATA[<x>]]></a>").unwrap(), b"hi <x>");
+        let (text, attrs) =
+            super::parse(b"<?xml version=\"1.0\"?><a x='1'><b y=\"2\">hi</b> <![CDATA[<x>]]></a>").unwrap();
+        assert_eq!(text, b"hi <x>");
+        assert_eq!(attrs, vec![b"1".to_vec(), b"2".to_vec()]);
         assert!(super::parse(b"<a><b></a>").is_err());
     }
 }

@@ -24,8 +24,10 @@ pub struct Data {
     pub files_sizes: Pairs,
     /// `MULTIPART_PART_HEADERS`.
     pub part_headers: Pairs,
-    /// `XML:/*`.
+    /// `XML:/*`: the document's text.
     pub xml: Option<Vec<u8>>,
+    /// `XML://@*`: every attribute value.
+    pub xml_attrs: Vec<Vec<u8>>,
     /// `RESPONSE_HEADERS`.
     pub response_headers: Pairs,
     /// Scalars (`REQUEST_METHOD`, `REQUEST_BODY`, ...).
@@ -112,7 +114,11 @@ impl Data {
             }
             Var::Rule => select(&self.rule, sel, p, false, out),
             Var::Xml => {
-                if let Some(x) = &self.xml {
+                if matches!(sel, Selector::Key(k) if k.contains('@')) {
+                    for a in &self.xml_attrs {
+                        out.push(("XML".to_string(), Cow::Borrowed(a.as_slice())));
+                    }
+                } else if let Some(x) = &self.xml {
                     out.push(("XML".to_string(), Cow::Borrowed(x.as_slice())));
                 }
             }

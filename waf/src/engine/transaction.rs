@@ -217,7 +217,7 @@ impl Transaction {
         }
         let ct = self.header("content-type").map(|c| c.to_ascii_lowercase()).unwrap_or_default();
         let processor = self.body_processor.clone().or_else(|| {
-            if ct.starts_with(b"application/x-www-form-urlencoded") {
+            if ct.is_empty() || ct.starts_with(b"application/x-www-form-urlencoded") {
                 Some("URLENCODED".into())
             } else if ct.starts_with(b"multipart/form-data") {
                 Some("MULTIPART".into())
@@ -255,7 +255,10 @@ impl Transaction {
                 Some("JSON") => body::json::parse(data).map(|a| {
                     self.data.args_post = a.into_iter().map(|(k, v)| (lossy(&k), v)).collect();
                 }),
-                Some("XML") => body::xml::parse(data).map(|t| self.data.xml = Some(t)),
+                Some("XML") => body::xml::parse(data).map(|(t, attrs)| {
+                    self.data.xml = Some(t);
+                    self.data.xml_attrs = attrs;
+                }),
                 _ => Ok(()),
             };
             if let Err(e) = result {
@@ -397,15 +400,13 @@ impl Transaction {
 
     fn eval_chain(&mut self, head: &Rule) -> bool {
         self.data.rule = vec![("id".into(), head.id.to_string().into_bytes())];
+        // Each rule of a chain runs its setvar and ctl as soon as it matches (the next rule may
+        // read them); CRS puts the scoring on the chain's last rule.
         let mut link = Some(head);
         while let Some(l) = link {
             if !self.eval_rule(l, head.id) {
                 return false;
             }
-            link = l.chain.as_deref();
-        }
-        let mut link = Some(head);
-        while let Some(l) = link {
             for e in &l.actions.effects {
                 self.effect(e);
             }
@@ -469,7 +470,7 @@ impl Transaction {
                     let res = rule.op.op.eval(&v, &expand);
                     if res.is_some() != negated {
                         any = true;
-                        matched_vars.push((name.clone(), value.to_vec()));
+                        matched_vars.push((name.clone(), v.to_vec()));
                         if rule.actions.capture && !negated && captures.is_none() {
                             captures = res;
                         }
