@@ -6,6 +6,44 @@ use super::BodyError;
 /// Text content and attribute values.
 pub type XmlValues = (Vec<u8>, Vec<Vec<u8>>);
 
+/// Character and predefined entity references decoded, as an XML parser reports text.
+fn unescape(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'&' {
+            if let Some(end) = v[i..].iter().take(12).position(|&c| c == b';') {
+                let name = &v[i + 1..i + end];
+                let c = match name {
+                    b"lt" => Some('<'),
+                    b"gt" => Some('>'),
+                    b"amp" => Some('&'),
+                    b"quot" => Some('"'),
+                    b"apos" => Some('\''),
+                    _ => name.strip_prefix(b"#").and_then(|n| {
+                        let (digits, radix) = match n.strip_prefix(b"x").or_else(|| n.strip_prefix(b"X")) {
+                            Some(h) => (h, 16),
+                            None => (n, 10),
+                        };
+                        std::str::from_utf8(digits)
+                            .ok()
+                            .and_then(|d| u32::from_str_radix(d, radix).ok())
+                            .and_then(char::from_u32)
+                    }),
+                };
+                if let Some(c) = c {
+                    out.extend_from_slice(c.to_string().as_bytes());
+                    i += end + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Attribute values of a start tag's inside (after the name).
 fn attributes(mut s: &[u8], out: &mut Vec<Vec<u8>>) {
     while let Some(eq) = s.iter().position(|&c| c == b'=') {
@@ -15,7 +53,7 @@ fn attributes(mut s: &[u8], out: &mut Vec<Vec<u8>>) {
             return;
         }
         let Some(end) = rest[1..].iter().position(|&c| c == q) else { return };
-        out.push(rest[1..1 + end].to_vec());
+        out.push(unescape(&rest[1..1 + end]));
         s = &rest[end + 2..];
     }
 }
@@ -32,7 +70,7 @@ pub fn parse(data: &[u8]) -> Result<XmlValues, BodyError> {
         if data[i] != b'<' {
             let end = data[i..].iter().position(|&c| c == b'<').map_or(data.len(), |p| i + p);
             if !stack.is_empty() {
-                text.extend_from_slice(&data[i..end]);
+                text.extend_from_slice(&unescape(&data[i..end]));
             } else if data[i..end].iter().any(|c| !c.is_ascii_whitespace()) {
                 return Err(err("text outside the root element"));
             }

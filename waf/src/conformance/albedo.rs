@@ -45,7 +45,7 @@ fn answer(head: &http1::Head, body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u
         .and_then(|s| u16::try_from(s).ok())
         .filter(|s| (100..600).contains(s))
         .unwrap_or(200);
-    let headers = spec
+    let mut headers: Vec<(String, String)> = spec
         .get("headers")
         .and_then(|h| h.as_object())
         .map(|h| h.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
@@ -55,5 +55,13 @@ fn answer(head: &http1::Head, body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u
         (None, Some(b)) => b.as_bytes().to_vec(),
         _ => Vec::new(),
     };
+    // Go's server (albedo's) sniffs a Content-Type when the handler sets none.
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        let html = out.trim_ascii_start().starts_with(b"<");
+        headers.push((
+            "Content-Type".into(),
+            if html { "text/html; charset=utf-8" } else { "text/plain; charset=utf-8" }.into(),
+        ));
+    }
     (status, headers, out)
 }

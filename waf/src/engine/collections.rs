@@ -36,6 +36,8 @@ pub struct Data {
     pub tx: HashMap<String, Vec<u8>>,
     /// `IP`, `GLOBAL`, `SESSION`, ... (per transaction).
     pub persistent: HashMap<String, HashMap<String, Vec<u8>>>,
+    /// `MATCHED_VAR` and `MATCHED_VAR_NAME`: the latest match.
+    pub matched_var: Option<(String, Vec<u8>)>,
     /// `MATCHED_VARS` of the current rule: (name, value).
     pub matched_vars: Pairs,
     /// `RULE` (the current rule's id, msg, ...).
@@ -129,12 +131,12 @@ impl Data {
                 }
             }
             Var::MatchedVar => {
-                if let Some((_, v)) = self.matched_vars.last() {
+                if let Some((_, v)) = &self.matched_var {
                     out.push((p.to_string(), Cow::Borrowed(v.as_slice())));
                 }
             }
             Var::MatchedVarName => {
-                if let Some((k, _)) = self.matched_vars.last() {
+                if let Some((k, _)) = &self.matched_var {
                     out.push((p.to_string(), Cow::Borrowed(k.as_bytes())));
                 }
             }

@@ -82,8 +82,14 @@ pub struct Transaction {
     request_body_access: bool,
     allow_all: bool,
     allow_request: bool,
-    capture: bool,
     done_phases: u8,
+}
+
+/// One matching variable.
+struct Match {
+    name: String,
+    value: Vec<u8>,
+    captures: Option<Vec<Vec<u8>>>,
 }
 
 fn lossy(v: &[u8]) -> String {
@@ -129,7 +135,6 @@ impl Transaction {
             request_body_access,
             allow_all: false,
             allow_request: false,
-            capture: false,
             done_phases: 0,
         }
     }
@@ -400,15 +405,19 @@ impl Transaction {
 
     fn eval_chain(&mut self, head: &Rule) -> bool {
         self.data.rule = vec![("id".into(), head.id.to_string().into_bytes())];
-        // Each rule of a chain runs its setvar and ctl as soon as it matches (the next rule may
-        // read them); CRS puts the scoring on the chain's last rule.
+        // Each rule of a chain runs its setvar and ctl as soon as it matches, once per matching
+        // variable (the next rule may read them); CRS puts the scoring on the chain's last rule.
         let mut link = Some(head);
         while let Some(l) = link {
-            if !self.eval_rule(l, head.id) {
+            let matches = self.eval_rule(l, head.id);
+            if matches.is_empty() {
                 return false;
             }
-            for e in &l.actions.effects {
-                self.effect(e);
+            if !l.targets.is_empty() {
+                self.data.matched_vars = matches.iter().map(|m| (m.name.clone(), m.value.clone())).collect();
+            }
+            for m in matches {
+                self.apply_match(l, m);
             }
             link = l.chain.as_deref();
         }
@@ -435,13 +444,12 @@ impl Transaction {
             || self.excluded_by_tag.iter().any(|(tag, t)| rule.has_tag(tag) && hit(t))
     }
 
-    fn eval_rule(&mut self, rule: &Rule, head_id: u64) -> bool {
+    /// The matches of one rule: (variable name, transformed value, captures).
+    fn eval_rule(&self, rule: &Rule, head_id: u64) -> Vec<Match> {
         if rule.targets.is_empty() {
-            return true;
+            return vec![Match { name: String::new(), value: Vec::new(), captures: None }];
         }
-        let mut matched_vars: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut captures: Option<Vec<Vec<u8>>> = None;
-        let mut any = false;
+        let mut matches = Vec::new();
         let negated = rule.op.negated;
         for t in rule.targets.iter().filter(|t| !t.exclude) {
             let mut values: Vec<(String, Cow<'_, [u8]>)> = Vec::new();
@@ -469,29 +477,33 @@ impl Transaction {
                     let expand = |m: &Macro| expand_with(&self.data, m);
                     let res = rule.op.op.eval(&v, &expand);
                     if res.is_some() != negated {
-                        any = true;
-                        matched_vars.push((name.clone(), v.to_vec()));
-                        if rule.actions.capture && !negated && captures.is_none() {
-                            captures = res;
-                        }
+                        let captures = if rule.actions.capture && !negated { res } else { None };
+                        matches.push(Match { name: name.clone(), value: v.to_vec(), captures });
                         break;
                     }
                 }
             }
         }
-        if any {
-            self.data.matched_vars = matched_vars;
-            if let Some(c) = captures {
-                for i in 0..10 {
-                    self.data.tx.remove(&i.to_string());
-                }
-                for (i, v) in c.into_iter().enumerate() {
-                    self.data.tx.insert(i.to_string(), v);
-                }
+        matches
+    }
+
+    /// Records one match (MATCHED_VAR, TX.0-9) and runs the rule's setvar and ctl for it, as
+    /// ModSecurity does for every matching variable.
+    fn apply_match(&mut self, rule: &Rule, m: Match) {
+        if let Some(c) = m.captures {
+            for i in 0..10 {
+                self.data.tx.remove(&i.to_string());
+            }
+            for (i, v) in c.into_iter().enumerate() {
+                self.data.tx.insert(i.to_string(), v);
             }
         }
-        self.capture = rule.actions.capture;
-        any
+        if !m.name.is_empty() {
+            self.data.matched_var = Some((m.name, m.value));
+        }
+        for e in &rule.actions.effects {
+            self.effect(e);
+        }
     }
 
     fn expand(&self, m: &Macro) -> Vec<u8> {
