@@ -33,3 +33,32 @@ proptest! {
         load(&text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
+
+    #[test]
+    fn body_parsers_never_panic(data in proptest::collection::vec(any::<u8>(), 0..400), frag in "(--b|\\r\\n|Content-Disposition: form-data; name=\"?a\"?; filename=x|<a|</a>|<!--|<!\\[CDATA\\[|&#x41;|=|&|%2|\\{\"a\":|\\[|\\]|\\}|\"|x){0,30}") {
+        for d in [&data[..], frag.as_bytes()] {
+            let _ = crate::body::urlencoded::parse(d, b'&');
+            let _ = crate::body::multipart::parse(d, b"b");
+            let _ = crate::body::multipart::boundary(d);
+            let _ = crate::body::json::parse(d);
+            let _ = crate::body::xml::parse(d);
+            let _ = crate::proxy::http1::parse_head(d);
+            let _ = crate::proxy::http1::parse_chunk_size(d);
+        }
+    }
+
+    #[test]
+    fn transformations_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), frag in "(%|%u|\\\\|\\\\x|\\\\u|&#|&#x|;|/\\*|\\*/|--|#|0x|[0-9a-f]|\\.\\.|/|\\\\\\\\|\\xc3|\\xe2){0,30}") {
+        use crate::engine::transforms::Transform::*;
+        for d in [&data[..], frag.as_bytes()] {
+            for t in [UrlDecode, UrlDecodeUni, HtmlEntityDecode, JsDecode, CssDecode, CmdLine, ReplaceComments, RemoveComments,
+                      RemoveCommentsChar, NormalizePath, NormalizePathWin, HexDecode, Base64Decode, Base64DecodeExt, SqlHexDecode,
+                      EscapeSeqDecode, Utf8ToUnicode, CompressWhitespace, RemoveWhitespace, Trim] {
+                let _ = t.apply(d);
+            }
+        }
+    }
+}
