@@ -15,10 +15,12 @@ if [ -f $MODULES/rampart_wx.ko ]; then
 	echo enforce > $WX/mode
 	wx=1
 fi
+wxtry() {
+	if [ -n "$wx" ]; then rampart-attack wx mmap-wx 2>&1; else echo "no rampart_wx: EACCES"; fi
+}
 try() {
 	printf '%s | %s | %s' "$(rampart-probe open /dev/mem 2>&1)" \
-		"$(rampart-probe as-user 65534 rampart-probe unshare-user 2>&1)" \
-		"$([ -n "$wx" ] && rampart-attack wx mmap-wx 2>&1 || echo "no rampart_wx: EACCES")"
+		"$(rampart-probe as-user 65534 rampart-probe unshare-user 2>&1)" "$(wxtry)"
 }
 before=$(try)
 [ -w /proc/sys/kernel/ftrace_enabled ] || { echo "no kernel.ftrace_enabled: not reachable on this kernel; $before"; exit 0; }
