@@ -50,6 +50,9 @@ enum Cmd {
         /// Audit log (JSON lines); `-` for stdout.
         #[arg(long, default_value = "/var/log/rampart/waf-audit.json")]
         audit_log: String,
+        /// Blocked and refused requests as syslog-format lines, for rampart-hidsd.
+        #[arg(long)]
+        block_log: Option<String>,
     },
     /// Runs the CRS regression corpus through the proxy against a built-in test backend.
     Conformance(rampart_waf::conformance::Options),
@@ -68,7 +71,7 @@ fn main() -> Result<()> {
                 std::process::exit(1);
             }
         },
-        Cmd::Run { listen, upstream, rules, local_rules, mode, paranoia, audit_log } => {
+        Cmd::Run { listen, upstream, rules, local_rules, mode, paranoia, audit_log, block_log } => {
             let sources = Sources { paths: rules, local_dir: Some(local_rules) };
             let set = sources.load().map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("rampart-waf: {} rules loaded", set.rule_count());
@@ -80,7 +83,15 @@ fn main() -> Result<()> {
                     ModeArg::Block => Mode::Block,
                 },
                 paranoia,
-                audit: Sink::file(&audit_log).with_context(|| format!("audit log {audit_log}"))?,
+                audit: {
+                    let audit = Sink::file(&audit_log).with_context(|| format!("audit log {audit_log}"))?;
+                    match &block_log {
+                        Some(b) => {
+                            Sink::Tee(vec![audit, Sink::block_log(b).with_context(|| format!("block log {b}"))?])
+                        }
+                        None => audit,
+                    }
+                },
                 max_head: 64 * 1024,
             });
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

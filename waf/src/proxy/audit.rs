@@ -96,6 +96,35 @@ pub enum Sink {
     File(Arc<Mutex<Box<dyn Write + Send>>>),
     /// Kept in memory (the conformance runner reads them).
     Memory(Arc<Mutex<Vec<Record>>>),
+    /// Blocked and refused requests only, one syslog-format line each (RFC 3339 time, host,
+    /// `rampart-waf[pid]:`), for rampart-hidsd; no text from the request is in it.
+    BlockLog(Arc<Mutex<Box<dyn Write + Send>>>),
+    /// Several sinks.
+    Tee(Vec<Sink>),
+}
+
+impl Record {
+    /// The block-log line for a blocked or refused request.
+    pub fn block_line(&self) -> Option<String> {
+        if self.action != "blocked" && self.action != "refused" {
+            return None;
+        }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let ids: Vec<String> = self.rules.iter().map(|r| r.id.to_string()).collect();
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        let host = host.trim();
+        Some(format!(
+            "{} {} rampart-waf[{}]: {} client {} status {} rules {} score {}",
+            rfc3339(now.as_secs(), now.subsec_millis()),
+            if host.is_empty() { "localhost" } else { host },
+            std::process::id(),
+            self.action,
+            self.client_ip,
+            self.status,
+            if ids.is_empty() { "-".to_string() } else { ids.join(",") },
+            self.inbound_score
+        ))
+    }
 }
 
 impl Sink {
@@ -112,9 +141,28 @@ impl Sink {
         Ok(Sink::File(Arc::new(Mutex::new(w))))
     }
 
+    /// A block log appending to `path`.
+    pub fn block_log(path: &str) -> std::io::Result<Sink> {
+        match Sink::file(path)? {
+            Sink::File(w) => Ok(Sink::BlockLog(w)),
+            other => Ok(other),
+        }
+    }
+
     /// Writes a record.
     pub fn write(&self, r: Record) {
         match self {
+            Sink::Tee(v) => {
+                for s in v {
+                    s.write(r.clone());
+                }
+            }
+            Sink::BlockLog(w) => {
+                if let (Some(line), Ok(mut w)) = (r.block_line(), w.lock()) {
+                    let _ = writeln!(w, "{line}");
+                    let _ = w.flush();
+                }
+            }
             Sink::None => {}
             Sink::File(w) => {
                 if let Ok(mut w) = w.lock() {
