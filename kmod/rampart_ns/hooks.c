@@ -109,6 +109,12 @@ static int ns_userns_rule(const struct cred *cred, const char *object)
 	if (privileged)
 		return 0;
 	rampart_subject_fill(&s, current);
+	/*
+	 * A traced program runs what its tracer makes it run (code injected with
+	 * ptrace): it is not the allowlisted program any more.
+	 */
+	if (READ_ONCE(current->ptrace))
+		s.exe_id.present = 0;
 	verdict = rampart_ns_decide_userns(&s.exe_id, from_kuid_munged(&init_user_ns, cred->uid),
 					   privileged);
 	return ns_report(NS_USERNS, verdict, object);
@@ -167,21 +173,65 @@ static int ns_chroot_capable(const struct cred *cred, struct user_namespace *ns,
 {
 	char object[24];
 
-	if (cap < 0 || cap > 63 || !(ns_chroot_caps & BIT_ULL(cap)) || !in_task() ||
-	    cred != current_cred())
+	if (cap < 0 || cap > 63 || !in_task() || cred != current_cred())
 		return 0;
-	if (!rampart_ns_enabled(NS_CHROOT_CAPS))
+	/*
+	 * CHROOT_NICE: raising a priority, real-time policies and changing another
+	 * task's scheduling (sched_setscheduler, sched_setattr, nice, setpriority)
+	 * all need CAP_SYS_NICE.
+	 */
+	if (cap == CAP_SYS_NICE && rampart_ns_enabled(NS_CHROOT_NICE))
+		return ns_chroot_rule(NS_CHROOT_NICE, true, "CAP_SYS_NICE");
+	if (!(ns_chroot_caps & BIT_ULL(cap)) || !rampart_ns_enabled(NS_CHROOT_CAPS))
 		return 0;
 	scnprintf(object, sizeof(object), "capability %d", cap);
 	return ns_chroot_rule(NS_CHROOT_CAPS, true, object);
 }
 
-/* Writing sysctls from inside a chroot (grsecurity's CHROOT_SYSCTL). */
+/*
+ * A file outside the chroot reached from inside: through a directory
+ * descriptor held from before the chroot (openat, faccessat, O_PATH), as
+ * grsecurity's CHROOT_FCHDIR refuses too.
+ */
+static int ns_outside_rule(const struct path *path)
+{
+	if (!rampart_ns_enabled(NS_CHROOT_FCHDIR) || !ns_current_chrooted())
+		return 0;
+	return ns_chroot_rule(NS_CHROOT_FCHDIR, ns_path_outside_root(path), "file outside the chroot");
+}
+
+/* Writing sysctls from inside a chroot (grsecurity's CHROOT_SYSCTL); files outside it. */
 static int ns_file_open(struct file *file)
 {
-	if (!(file->f_mode & FMODE_WRITE) || !ns_file_is_sysctl(file))
-		return 0;
+	int err = ns_outside_rule(&file->f_path);
+
+	if (err || !(file->f_mode & FMODE_WRITE) || !ns_file_is_sysctl(file))
+		return err;
 	return ns_chroot_rule(NS_CHROOT_SYSCTL, true, "sysctl");
+}
+
+static int ns_path_open(const struct path *path)
+{
+	return ns_outside_rule(path);
+}
+
+static int ns_path_access(const struct path *path, int mode)
+{
+	return ns_outside_rule(path);
+}
+
+/* Changing another task's scheduling from inside a chroot (CHROOT_NICE). */
+static int ns_task_setscheduler(struct task_struct *p)
+{
+	if (p == current || !rampart_ns_enabled(NS_CHROOT_NICE))
+		return 0;
+	return ns_target_rule(NS_CHROOT_NICE, p, false);
+}
+
+/* mount_setattr(2) changes mounts too (CHROOT_MOUNT): a read-only jail made writable. */
+static int ns_mount_setattr(const struct path *path, unsigned int attr_set, unsigned int attr_clr)
+{
+	return ns_chroot_rule(NS_CHROOT_MOUNT, true, "mount_setattr");
 }
 
 /* A mode that runs with its owner's or group's ids (setgid without group x is locking). */
@@ -369,6 +419,10 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.setns = ns_setns,
 	.task_fork = ns_task_fork,
 	.file_setown = ns_file_setown,
+	.path_open = ns_path_open,
+	.path_access = ns_path_access,
+	.task_setscheduler = ns_task_setscheduler,
+	.mount_setattr = ns_mount_setattr,
 	.unix_stream_connect = ns_unix_stream_connect,
 	.unix_may_send = ns_unix_may_send,
 	.shm_alloc = ns_shm_alloc,
@@ -520,6 +574,11 @@ static int setown_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return remember(ri, err);
 }
 
+static int setsched_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return remember(ri, ns_task_setscheduler((struct task_struct *)ARG(regs, 0)));
+}
+
 static int unix_connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return remember(ri, ns_unix_rule((struct sock *)ARG(regs, 1)));
@@ -573,6 +632,7 @@ static struct kretprobe ns_probes[] = {
 	NS_PROBE("ksys_unshare", unshare_entry),
 	NS_PROBE("copy_namespaces", copy_ns_entry),
 	NS_PROBE("f_setown", setown_entry),
+	NS_PROBE("security_task_setscheduler", setsched_entry),
 	NS_PROBE("security_unix_stream_connect", unix_connect_entry),
 	NS_PROBE("security_unix_may_send", unix_send_entry),
 };

@@ -246,6 +246,35 @@ static noinline int rbac_check_slow(struct vfsmount *mnt, struct dentry *dentry,
 	return 0;
 }
 
+/*
+ * Running or mapping executable a file no policy path can name (a memfd, or
+ * another file on a kernel-internal mount): decided as if it were at the root,
+ * by the subject's `/` rule, so a subject without x there cannot escape its
+ * rules by running a copy of a program from memory.
+ */
+static noinline int rbac_check_internal_exec(void)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX];
+	struct rbac_query q = {
+		.access = RBAC_EXEC,
+		.subject.index = RBAC_NO_SUBJECT,
+		.subject_path = subject_path,
+	};
+	struct rbac_policy *policy = rbac_policy_get();
+
+	subject_path[0] = '\0';
+	rbac_fill_ids(&q);
+	if (policy)
+		rbac_policy_view(policy, &q.policy);
+	if (q.policy.bytes && rbac_find_subject(&q, true))
+		rampart_rbac_begin_objects(&q);
+	/* No walk: matched 0 and complete 0 make the subject's `/` rule decide. */
+	rampart_rbac_decide(&q);
+	rbac_policy_put(policy);
+	rbac_report(&q, NULL, NULL, "(memory file)", true);
+	return q.outcome == RBAC_DENY ? -EACCES : 0;
+}
+
 /* Inline in every hook: the common case is the mode check and one verdict lookup. */
 static __always_inline int rbac_check(struct vfsmount *mnt, struct dentry *dentry, u32 access,
 				      bool may_sleep)
@@ -256,11 +285,12 @@ static __always_inline int rbac_check(struct vfsmount *mnt, struct dentry *dentr
 	if (!mode || !current->mm)
 		return 0;
 	/*
-	 * Kernel-internal mounts (pidfds, pipes, sockets, anonymous inodes) hold no
-	 * file a policy path can name: not RBAC objects.
+	 * Kernel-internal mounts (pidfds, pipes, sockets, anonymous inodes, memfds)
+	 * hold no file a policy path can name: not RBAC objects, except that running
+	 * one is judged by the subject's `/` rule.
 	 */
 	if (mnt->mnt_flags & MNT_INTERNAL)
-		return 0;
+		return (access & RBAC_EXEC) && may_sleep && rbac_user_task() ? rbac_check_internal_exec() : 0;
 	if (rbac_verdict_allows(mnt, dentry, access, mode))
 		return 0;
 	if (!rbac_user_task())
@@ -474,9 +504,26 @@ static int rbac_exec_mapping(struct file *file)
 	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_EXEC, true);
 }
 
+/*
+ * A shared writable mapping writes anywhere in the file: through a descriptor
+ * opened for appending only (a granted `a`), it needs w.
+ */
+static int rbac_append_mapping(struct file *file, unsigned long prot, unsigned long flags,
+			       bool may_sleep)
+{
+	if (!file || !(prot & PROT_WRITE) || (flags & MAP_TYPE) != MAP_SHARED ||
+	    !(file->f_flags & O_APPEND))
+		return 0;
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, may_sleep);
+}
+
 static int rbac_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
 			  unsigned long flags)
 {
+	int err = rbac_append_mapping(file, prot, flags, true);
+
+	if (err)
+		return err;
 	return (prot & PROT_EXEC) ? rbac_exec_mapping(file) : 0;
 }
 
@@ -759,6 +806,10 @@ static int exec_mapping_entry(struct kretprobe_instance *ri, struct file *file)
 /* security_mmap_file(file, prot, flags): the function, unlike the hook, has no reqprot. */
 static int mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	int err = rbac_append_mapping((struct file *)ARG(regs, 0), ARG(regs, 1), ARG(regs, 2), false);
+
+	if (err)
+		return remember(ri, err);
 	if (!(ARG(regs, 1) & PROT_EXEC))
 		return 1;
 	return exec_mapping_entry(ri, (struct file *)ARG(regs, 0));

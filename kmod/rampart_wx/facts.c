@@ -120,10 +120,17 @@ static void file_facts(const struct file *file, bool *internal, bool *open_for_w
 	*written_elsewhere = atomic_read(&inode->i_writecount) > 0;
 }
 
-int wx_mmap_rule(const struct file *file, unsigned long prot)
+int wx_mmap_rule(const struct file *file, unsigned long prot, unsigned long flags)
 {
 	bool internal = false, open_for_write = false, written_elsewhere = false;
 
+	/*
+	 * Shared anonymous memory can be reached through other views (mremap of
+	 * the mapping, a child's copy) that mprotect makes writable: it is never
+	 * executable.
+	 */
+	if (!file && (prot & PROT_EXEC) && (flags & MAP_TYPE) != MAP_PRIVATE)
+		return WX_WRITE_EXEC;
 	if (file)
 		file_facts(file, &internal, &open_for_write, &written_elsewhere);
 	return rampart_wx_check_mmap(prot & PROT_WRITE, prot & PROT_EXEC, !file, internal,

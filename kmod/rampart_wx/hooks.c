@@ -89,14 +89,14 @@ static bool wx_user_task(void)
 	return current->mm && !(current->flags & PF_KTHREAD);
 }
 
-static int wx_check_mmap(struct file *file, unsigned long prot)
+static int wx_check_mmap(struct file *file, unsigned long prot, unsigned long flags)
 {
 	int rule;
 
 	if (!wx_user_task())
 		return 0;
 	if (rampart_wx_active()) {
-		rule = wx_mmap_rule(file, prot);
+		rule = wx_mmap_rule(file, prot, flags);
 		if (rule >= 0 && wx_judge(rule, wx_current_exempt(), file, 0))
 			return -EACCES;
 	}
@@ -108,7 +108,7 @@ static int wx_check_mmap(struct file *file, unsigned long prot)
 static int wx_mmap_file(struct file *file, unsigned long reqprot, unsigned long prot,
 			unsigned long flags)
 {
-	return wx_check_mmap(file, prot);
+	return wx_check_mmap(file, prot, flags);
 }
 
 static int wx_check_mprotect(struct vm_area_struct *vma, unsigned long prot)
@@ -200,6 +200,21 @@ static int wx_status(void)
 	return wx_current_exempt() ? WX_STATUS_EXEMPT : WX_STATUS_ENFORCED;
 }
 
+/*
+ * personality(2) asking for READ_IMPLIES_EXEC after exec: every later readable
+ * mapping, the heap (brk) included, would be executable too. Refused, unless
+ * the program is exempt (lsm mode only: the fallback has no function to probe).
+ */
+static int wx_personality(unsigned int personality)
+{
+	char object[48];
+
+	if (!(personality & READ_IMPLIES_EXEC) || !rampart_wx_active() || !wx_user_task())
+		return 0;
+	scnprintf(object, sizeof(object), "personality 0x%x", personality);
+	return wx_report(WX_EXEC_STACK, rampart_wx_decide(WX_EXEC_STACK, wx_current_exempt()), object);
+}
+
 static int wx_task_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
 			 unsigned long arg5)
 {
@@ -220,6 +235,7 @@ static struct rampart_hook_ops wx_hook_ops = {
 	.exec_stack = wx_exec_stack,
 	.bprm_committed_creds = wx_bprm_committed_creds,
 	.task_prctl = wx_task_prctl,
+	.personality = wx_personality,
 };
 
 /* fallback mode */
@@ -242,7 +258,7 @@ static int mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if ((current->personality & READ_IMPLIES_EXEC) && (prot & PROT_READ))
 		prot |= PROT_EXEC;
-	return remember(ri, wx_check_mmap((struct file *)ARG(regs, 0), prot));
+	return remember(ri, wx_check_mmap((struct file *)ARG(regs, 0), prot, ARG(regs, 2)));
 }
 
 static int mprotect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)

@@ -94,8 +94,8 @@ bool wx_current_exempt(void);
 void wx_exempt_at_exec(const struct linux_binprm *bprm);
 /* Keep exemptions in the hook layer's task bytes at @offset (-1: none). */
 void wx_use_task_blob(int offset);
-/* The rule an mmap() of @file (NULL: anonymous) with @prot breaks, or -1. */
-int wx_mmap_rule(const struct file *file, unsigned long prot);
+/* The rule an mmap() of @file (NULL: anonymous) with @prot and @flags breaks, or -1. */
+int wx_mmap_rule(const struct file *file, unsigned long prot, unsigned long flags);
 /* The rule an mprotect() of @vma to @prot breaks, or -1. */
 int wx_mprotect_rule(const struct vm_area_struct *vma, unsigned long prot);
 /*

@@ -18,7 +18,7 @@
 #include <linux/uidgid_types.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 6
+#define RAMPART_HOOKS_ABI 7
 
 /*
  * Per-task and per-IPC-object state the hook layer keeps for modules, as LSM
@@ -133,6 +133,13 @@ struct vm_area_struct;
  *	will run with (READ_IMPLIES_EXEC): 0 as asked, RAMPART_EXEC_STACK_STRIP to
  *	run it with a non-executable stack, or a negative errno (the exec fails). A
  *	hook point.
+ * @task_setscheduler: security_task_setscheduler() (sched_setscheduler(2),
+ *	sched_setattr(2), and the kernel's own changes of @p's policy or priority).
+ * @ptrace_traceme: security_ptrace_traceme() (current asks @parent to trace it),
+ *	with tasklist_lock held: must not sleep.
+ * @mount_setattr: mount_setattr(2) on @path, with the attributes to set and
+ *	clear, before anything changes (a hook point: the kernel has no LSM hook).
+ * @personality: personality(2) to @personality, before it is set (a hook point).
  * @task_blob_offset: set by rampart_register_hooks(): where the rampart bytes
  *	start in task->security.
  * @ipc_blob_offset: likewise in kern_ipc_perm->security.
@@ -205,6 +212,10 @@ struct rampart_hook_ops {
 		       unsigned int d_type);
 	int (*exec_stack)(const struct linux_binprm *bprm, int executable_stack,
 			  unsigned int personality);
+	int (*task_setscheduler)(struct task_struct *p);
+	int (*ptrace_traceme)(struct task_struct *parent);
+	int (*mount_setattr)(const struct path *path, unsigned int attr_set, unsigned int attr_clr);
+	int (*personality)(unsigned int personality);
 	unsigned int task_blob_offset;
 	unsigned int ipc_blob_offset;
 	struct list_head node;
