@@ -56,6 +56,12 @@ enum Cmd {
     },
     /// Runs the CRS regression corpus through the proxy against a built-in test backend.
     Conformance(rampart_waf::conformance::Options),
+    /// Runs only the conformance test backend (albedo's answers, `/reflect` included).
+    Albedo {
+        /// Address to listen on.
+        #[arg(long)]
+        listen: String,
+    },
 }
 
 fn main() -> Result<()> {
@@ -117,6 +123,14 @@ fn main() -> Result<()> {
                     }
                 });
                 proxy.serve(listener).await?;
+                Ok(())
+            })
+        }
+        Cmd::Albedo { listen } => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(async move {
+                let l = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listen {listen}"))?;
+                rampart_waf::conformance::albedo::serve(l).await;
                 Ok(())
             })
         }

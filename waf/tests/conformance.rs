@@ -8,7 +8,15 @@ use rampart_waf::conformance::{run_cases, Options};
 
 fn opts(only: Option<&str>) -> Option<Options> {
     let crs = common::crs_dir()?;
-    Some(Options { crs, paranoia: 4, block: false, only: only.map(str::to_string), fail_under: None })
+    Some(Options {
+        crs,
+        paranoia: 4,
+        block: false,
+        only: only.map(str::to_string),
+        fail_under: None,
+        target: None,
+        error_log: None,
+    })
 }
 
 #[test]

@@ -30,6 +30,64 @@ pub struct Options {
     /// Fail (exit 1) below this pass rate, in percent.
     #[arg(long)]
     pub fail_under: Option<f64>,
+    /// Drive another WAF at this address instead (e.g. nginx with ModSecurity); its rule
+    /// matches are read from `--error-log`.
+    #[arg(long, requires = "error_log")]
+    pub target: Option<std::net::SocketAddr>,
+    /// The other WAF's error log (ModSecurity's `[id "..."]` lines), read as it grows.
+    #[arg(long)]
+    pub error_log: Option<PathBuf>,
+}
+
+/// Rule matches as logged by ModSecurity in a web server's error log, one per line.
+fn modsecurity_records(text: &str) -> Vec<Record> {
+    let field = |line: &str, name: &str| {
+        let key = format!("[{name} \"");
+        line.find(&key).and_then(|p| line[p + key.len()..].split_once("\"]").map(|(v, _)| v.to_string()))
+    };
+    text.lines()
+        .filter_map(|line| {
+            let id = field(line, "id")?.parse().ok()?;
+            Some(crate::engine::transaction::MatchedRule {
+                id,
+                phase: 0,
+                msg: field(line, "msg").unwrap_or_default(),
+                data: field(line, "data").unwrap_or_default(),
+                severity: field(line, "severity").and_then(|s| s.parse().ok()),
+                tags: Vec::new(),
+                logged: true,
+            })
+        })
+        .map(|m| Record {
+            client_ip: String::new(),
+            client_port: 0,
+            request_line: String::new(),
+            method: String::new(),
+            target: String::new(),
+            status: 0,
+            action: "detected",
+            rules: vec![m],
+            inbound_score: 0,
+            outbound_score: 0,
+            reason: None,
+            test_marker: None,
+        })
+        .collect()
+}
+
+fn file_len(p: &std::path::Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+fn read_from(p: &std::path::Path, from: u64) -> String {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut out = Vec::new();
+    if let Ok(mut f) = std::fs::File::open(p) {
+        if f.seek(SeekFrom::Start(from)).is_ok() {
+            let _ = f.read_to_end(&mut out);
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The outcome of one case.
@@ -127,6 +185,31 @@ pub fn run_cases(opts: &Options) -> Result<Vec<Outcome>, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    if let (Some(target), Some(log)) = (opts.target, opts.error_log.clone()) {
+        return rt.block_on(async move {
+            let mut out = Vec::new();
+            for case in cases {
+                let mut failure = None;
+                let benign = case
+                    .stages
+                    .iter()
+                    .all(|s| s.expect_ids.is_empty() && s.match_regex.is_none() && s.status.is_empty());
+                let mut blocked = false;
+                for stage in &case.stages {
+                    let before = file_len(&log);
+                    let status = send(target, &stage.request).await;
+                    blocked |= status == Some(403);
+                    let records = modsecurity_records(&read_from(&log, before));
+                    if let Some(f) = judge(stage, status, &records) {
+                        failure = Some(f);
+                        break;
+                    }
+                }
+                out.push(Outcome { id: case.id, failure, benign, blocked });
+            }
+            Ok(out)
+        });
+    }
     rt.block_on(async move {
         let backend = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
         let backend_addr = backend.local_addr().map_err(|e| e.to_string())?;

@@ -314,11 +314,17 @@ pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 impl Operator {
+    /// Whether a `capture` of this operator has groups beyond the whole match (`TX.1`...).
+    fn wants_groups(&self) -> bool {
+        matches!(self, Operator::Rx(re) if re.captures_len() > 1)
+    }
+
     /// Evaluates the operator on `input`; `expand` resolves macros in the parameter. On a match,
     /// returns the captures (`TX.0` first) the `capture` action would store.
     pub fn eval(&self, input: &[u8], expand: &dyn Fn(&Macro) -> Vec<u8>) -> Option<Vec<Vec<u8>>> {
         let hit = |c: &[u8]| Some(vec![c.to_vec()]);
         match self {
+            Operator::Rx(re) if !self.wants_groups() => re.find(input).map(|m| vec![m.as_bytes().to_vec()]),
             Operator::Rx(re) => {
                 let caps = re.captures(input)?;
                 Some(

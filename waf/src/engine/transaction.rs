@@ -3,6 +3,7 @@
 
 use super::collections::Data;
 use super::operators::atoi;
+use super::transforms::Transform;
 use super::EngineMode;
 use crate::body;
 use crate::seclang::actions::{AllowScope, Ctl, Disruptive, Effect, SetOp};
@@ -83,7 +84,14 @@ pub struct Transaction {
     allow_all: bool,
     allow_request: bool,
     done_phases: u8,
+    /// Transformation results by (hash of the input, transformation list): CRS applies the same
+    /// chains to the same values in rule after rule.
+    tcache: std::sync::Mutex<TransformCache>,
+    hasher: std::collections::hash_map::RandomState,
 }
+
+/// Transformed values by (hash of the input, transformation list).
+type TransformCache = HashMap<(u64, Vec<Transform>), Arc<Vec<u8>>>;
 
 /// One matching variable.
 struct Match {
@@ -136,6 +144,8 @@ impl Transaction {
             allow_all: false,
             allow_request: false,
             done_phases: 0,
+            tcache: Default::default(),
+            hasher: Default::default(),
         }
     }
 
@@ -460,18 +470,17 @@ impl Transaction {
             }
             for (name, value) in values {
                 let mut stages: Vec<Cow<'_, [u8]>> = Vec::new();
-                let mut cur: Cow<'_, [u8]> = value.clone();
                 if rule.actions.multi_match {
+                    let mut cur: Cow<'_, [u8]> = value.clone();
                     stages.push(cur.clone());
-                }
-                for tr in &rule.actions.transforms {
-                    cur = Cow::Owned(tr.apply(&cur));
-                    if rule.actions.multi_match {
+                    for tr in &rule.actions.transforms {
+                        cur = Cow::Owned(tr.apply(&cur));
                         stages.push(cur.clone());
                     }
-                }
-                if !rule.actions.multi_match {
-                    stages.push(cur);
+                } else if rule.actions.transforms.is_empty() {
+                    stages.push(value.clone());
+                } else {
+                    stages.push(Cow::Owned(self.transformed(&value, &rule.actions.transforms).to_vec()));
                 }
                 for v in stages {
                     let expand = |m: &Macro| expand_with(&self.data, m);
@@ -485,6 +494,24 @@ impl Transaction {
             }
         }
         matches
+    }
+
+    /// `value` through `transforms`, cached for the transaction.
+    fn transformed(&self, value: &[u8], transforms: &[Transform]) -> Arc<Vec<u8>> {
+        use std::hash::BuildHasher;
+        let key = (self.hasher.hash_one(value), transforms.to_vec());
+        if let Some(v) = self.tcache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return v;
+        }
+        let mut cur = value.to_vec();
+        for tr in transforms {
+            cur = tr.apply(&cur);
+        }
+        let v = Arc::new(cur);
+        if let Ok(mut c) = self.tcache.lock() {
+            c.insert(key, v.clone());
+        }
+        v
     }
 
     /// Records one match (MATCHED_VAR, TX.0-9) and runs the rule's setvar and ctl for it, as
