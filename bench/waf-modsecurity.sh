@@ -48,7 +48,7 @@ cat > "$W/nginx.conf" <<CONF
 load_module /usr/lib/nginx/modules/ngx_http_modsecurity_module.so;
 worker_processes 2;
 pid $W/nginx.pid;
-error_log $W/error.log notice;
+error_log $W/error.log info;  # ModSecurity logs rule matches at info
 events { worker_connections 1024; }
 http {
   access_log off;

@@ -57,7 +57,8 @@ fn b64(s: &str) -> Vec<u8> {
 }
 
 /// Builds the request as go-ftw does: request line, headers in order, then (with
-/// `autocomplete_headers`, the default) `Content-Length` for the data and `Connection: close`.
+/// `autocomplete_headers`, the default) a urlencoded `Content-Type` and `Content-Length` for the
+/// data, and `Connection: close`.
 fn build(input: &Value) -> Vec<u8> {
     if let Some(e) = input.get("encoded_request").and_then(Value::as_str) {
         return b64(e);
@@ -70,15 +71,20 @@ fn build(input: &Value) -> Vec<u8> {
     let mut out = format!("{method} {uri} {version}\r\n").into_bytes();
     let mut has_len = false;
     let mut has_conn = false;
+    let mut has_type = false;
     if let Some(Value::Mapping(h)) = input.get("headers") {
         for (k, v) in h {
             let k = text(k);
             has_len |= k.eq_ignore_ascii_case("content-length");
             has_conn |= k.eq_ignore_ascii_case("connection");
+            has_type |= k.eq_ignore_ascii_case("content-type");
             out.extend_from_slice(format!("{k}: {}\r\n", text(v)).as_bytes());
         }
     }
     if auto {
+        if !has_type && !data.is_empty() {
+            out.extend_from_slice(b"Content-Type: application/x-www-form-urlencoded\r\n");
+        }
         if !has_len && !data.is_empty() {
             out.extend_from_slice(format!("Content-Length: {}\r\n", data.len()).as_bytes());
         }

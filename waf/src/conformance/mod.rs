@@ -122,15 +122,44 @@ fn log_text(records: &[Record]) -> String {
     s
 }
 
+/// Whether `buf` holds a whole response (head, and a body as long as its Content-Length).
+fn complete(buf: &[u8]) -> bool {
+    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+    let len = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok());
+    len.is_some_and(|n| buf.len() >= end + 4 + n)
+}
+
+/// Sends one request as raw bytes and reads the response (to its end, or to the connection's
+/// close); the status, or `None` when no response came.
 async fn send(addr: std::net::SocketAddr, request: &[u8]) -> Option<u16> {
     let mut sock = tokio::net::TcpStream::connect(addr).await.ok()?;
     sock.write_all(request).await.ok()?;
-    let _ = sock.shutdown().await;
     let mut buf = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), sock.read_to_end(&mut buf)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut chunk = [0u8; 16384];
+    while !complete(&buf) {
+        match tokio::time::timeout_at(deadline, sock.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
     let line = buf.split(|&c| c == b'\n').next()?;
     let code = line.split(|&c| c == b' ').nth(1)?;
     std::str::from_utf8(code).ok()?.parse().ok()
+}
+
+/// Waits (up to 2 s) until the proxy has written its record of the request.
+async fn records_after(memory: &Mutex<Vec<Record>>) -> Vec<Record> {
+    for _ in 0..400 {
+        if let Ok(m) = memory.lock() {
+            if !m.is_empty() {
+                return m.clone();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Vec::new()
 }
 
 fn judge(stage: &corpus::Stage, status: Option<u16>, records: &[Record]) -> Option<String> {
@@ -199,6 +228,8 @@ pub fn run_cases(opts: &Options) -> Result<Vec<Outcome>, String> {
                     let before = file_len(&log);
                     let status = send(target, &stage.request).await;
                     blocked |= status == Some(403);
+                    // The server writes its log lines as the request ends.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
                     let records = modsecurity_records(&read_from(&log, before));
                     if let Some(f) = judge(stage, status, &records) {
                         failure = Some(f);
@@ -236,7 +267,7 @@ pub fn run_cases(opts: &Options) -> Result<Vec<Outcome>, String> {
                 memory.lock().map(|mut m| m.clear()).ok();
                 let status = send(addr, &stage.request).await;
                 blocked |= status == Some(403);
-                let records: Vec<Record> = memory.lock().map(|m| m.clone()).unwrap_or_default();
+                let records = if status.is_some() { records_after(&memory).await } else { Vec::new() };
                 if let Some(f) = judge(stage, status, &records) {
                     failure = Some(f);
                     break;

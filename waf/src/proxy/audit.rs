@@ -141,6 +141,16 @@ impl Sink {
         Ok(Sink::File(Arc::new(Mutex::new(w))))
     }
 
+    /// Whether the sink wants records of transactions nothing matched in (the conformance
+    /// runner waits for one per request).
+    pub fn keeps_all(&self) -> bool {
+        match self {
+            Sink::Memory(_) => true,
+            Sink::Tee(v) => v.iter().any(Sink::keeps_all),
+            _ => false,
+        }
+    }
+
     /// A block log appending to `path`.
     pub fn block_log(path: &str) -> std::io::Result<Sink> {
         match Sink::file(path)? {

@@ -248,7 +248,7 @@ impl Proxy {
         tx.logging();
         let rules: Vec<_> = tx.matched.iter().filter(|m| m.logged).cloned().collect();
         let marker = head.header("x-crs-test").map(|v| String::from_utf8_lossy(v).into_owned());
-        if rules.is_empty() && tx.intervention.is_none() && marker.is_none() {
+        if rules.is_empty() && tx.intervention.is_none() && marker.is_none() && !self.audit.keeps_all() {
             return;
         }
         let score = |k: &str| tx.tx(k).map(crate::engine::operators::atoi).unwrap_or(0);
