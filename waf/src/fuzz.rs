@@ -62,3 +62,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(3000)))]
+
+    #[test]
+    fn operators_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), frag in "('|\"|`|--|/\\*|\\*/|#|;|<|>|=|\\(|\\)|union|select|or|and|1|0x|script|on[a-z]+|javascript:|&#|\\\\| |\\xff|\\xc0){0,40}") {
+        use crate::engine::operators::OperatorSpec;
+        let ops = ["@detectSQLi", "@detectXSS", "@validateUtf8Encoding", "@validateUrlEncoding", "@validateByteRange 1-255",
+                   "@pm select union", "@rx (?i)(a|b)+c", "@within GET POST", "@ipMatch 10.0.0.0/8,::1/128", "@ge 5"];
+        for op in ops {
+            let o = OperatorSpec::parse(op, Path::new(".")).unwrap();
+            for d in [&data[..], frag.as_bytes()] {
+                let _ = o.op.eval(d, &|m| m.literal().unwrap_or("").as_bytes().to_vec());
+            }
+        }
+    }
+}
