@@ -300,7 +300,7 @@ pub fn run(opts: Options) -> anyhow::Result<i32> {
         let benign: Vec<&Outcome> = outcomes.iter().filter(|o| o.benign).collect();
         let blocked: Vec<&Outcome> = benign.iter().copied().filter(|o| o.blocked).collect();
         for b in &blocked {
-            println!("BENIGN BLOCKED {}", b.id);
+            println!("BLOCKED, no rule expected: {}", b.id);
         }
         println!(
             "cases expecting no rule: {} of {} not blocked (negative tests of one rule each; many still carry what other rules block)",
