@@ -235,7 +235,7 @@ static struct rampart_hook_ops wx_hook_ops = {
 	.exec_stack = wx_exec_stack,
 	.bprm_committed_creds = wx_bprm_committed_creds,
 	.task_prctl = wx_task_prctl,
-	.personality = wx_personality,
+	.personality_change = wx_personality,
 };
 
 /* fallback mode */

@@ -139,7 +139,7 @@ struct vm_area_struct;
  *	with tasklist_lock held: must not sleep.
  * @mount_setattr: mount_setattr(2) on @path, with the attributes to set and
  *	clear, before anything changes (a hook point: the kernel has no LSM hook).
- * @personality: personality(2) to @personality, before it is set (a hook point).
+ * @personality_change: personality(2) to @persona, before it is set (a hook point).
  * @task_blob_offset: set by rampart_register_hooks(): where the rampart bytes
  *	start in task->security.
  * @ipc_blob_offset: likewise in kern_ipc_perm->security.
@@ -215,7 +215,7 @@ struct rampart_hook_ops {
 	int (*task_setscheduler)(struct task_struct *p);
 	int (*ptrace_traceme)(struct task_struct *parent);
 	int (*mount_setattr)(const struct path *path, unsigned int attr_set, unsigned int attr_clr);
-	int (*personality)(unsigned int personality);
+	int (*personality_change)(unsigned int persona);
 	unsigned int task_blob_offset;
 	unsigned int ipc_blob_offset;
 	struct list_head node;
