@@ -28,6 +28,10 @@ rampart-policy off || die "off"
 events >/dev/null
 case "$direct" in *EACCES*) ;; *) die "the confined program read /srv/adv201 itself: $direct" ;; esac
 case "$copy" in *EACCES*) ;; *) die "the confined program mapped a copy in /tmp executable: $copy" ;; esac
+if [ "$(expected_hooks)" != lsm ]; then
+	echo "fallback limit (exec of kernel-internal files not judged, documented): $out"
+	exit 0
+fi
 case "$out" in
 *"read: done"*) die "BYPASS rbac: the confined program ran a memfd copy of an executable (no x anywhere it can write) and the copy, under no subject's rules, read /srv/adv201: $out" ;;
 *"read: open: EACCES"*) die "BYPASS rbac (x): a memfd copy ran without x, though still confined: $out" ;;

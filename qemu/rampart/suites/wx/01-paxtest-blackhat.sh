@@ -2,7 +2,9 @@
 # `paxtest blackhat` runs them: PAXTEST_MODE=1, LD_LIBRARY_PATH) without rampart_wx,
 # where NX stops the plain ones and the 7 mprotect tests and "Writable text
 # segments" report Vulnerable, then with it enforcing, where every one reports
-# Killed; and five of its randomisation tests both ways, no worse with the module.
+# Killed; and five of its randomisation tests both ways, no worse with the module
+# (paxtest estimates the bits from samples: runs of one kernel differ by up to about
+# 2 bits, so a loss of more than 2 is "worse").
 # (`paxtest blackhat` whole, randomisation included, is case 90: it runs for an hour
 # under TCG.)
 # case-timeout: 1800
@@ -35,7 +37,7 @@ while IFS= read -r line; do
 	off=$(grep -F "$name:" /tmp/pax-off-random.txt | grep -o '[0-9]* quality bits' | cut -d' ' -f1)
 	on=$(printf '%s\n' "$line" | grep -o '[0-9]* quality bits' | cut -d' ' -f1)
 	[ -n "$on" ] || die "no randomisation result with the module: $line"
-	[ -n "$off" ] && [ "$on" -lt $((off - 1)) ] && worse="$worse $name ($off -> $on);"
+	[ -n "$off" ] && [ "$on" -lt $((off - 2)) ] && worse="$worse $name ($off -> $on);"
 done < /tmp/pax-on-random.txt
 [ -z "$worse" ] || die "randomisation got worse:$worse"
 bits=$(paste -d' ' /tmp/pax-off-random.txt /tmp/pax-on-random.txt | grep -o '[0-9]* quality bits' | cut -d' ' -f1 | tr '\n' ' ')
