@@ -10,6 +10,9 @@
 #   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
 #   rampart_rbac: open+close, stat, fork+exec+wait in enforce mode with 200 subjects,
 #                 with a one-rule policy (`tiny`) and loaded but off (`off`)
+#   rampart_wx: mmap+munmap, an executable file mapping, mprotect, fork+exec+wait with
+#               W^X enforcing, and with TPE too (bench/results/wx-overhead.md has the
+#               quartiles of its rounds)
 # Writes bench/results/kmod-overhead.md.
 #   bench/kmod-overhead.sh     (after `rampart build` of both variants)
 set -euo pipefail

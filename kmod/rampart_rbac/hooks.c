@@ -16,7 +16,7 @@
  * other range operations), mmap_file and file_mprotect (PROT_EXEC file
  * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
  * exec), bprm_committed_creds (the subject is decided at exec and kept with the
- * task), inode_getattr, path_open (O_PATH) and path_access (hidden), filldir
+ * task), inode_getattr, path_open (O_PATH), path_access and chdir (hidden), filldir
  * (hidden entries are left out of listings), path_chmod and path_chown (w; m
  * too to make a file setuid or setgid, as creating one does in path_mknod) and
  * capable. Those called in process context may sleep, so their walks cross mount
@@ -589,6 +589,8 @@ static int rbac_bprm_committing_creds(const struct linux_binprm *bprm)
 
 	if (!READ_ONCE(rampart_rbac_mode) || !files)
 		return 0;
+	/* The descriptors are judged for the new program's subject, not the old one's. */
+	rbac_subject_forget();
 	for (n = iterate_fd(files, 0, rbac_refused_descriptor, NULL); n;
 	     n = iterate_fd(files, n, rbac_refused_descriptor, NULL)) {
 		if (!rbac_null || !rbac_replace_fd || rbac_replace_fd(n - 1, rbac_null))
@@ -610,6 +612,12 @@ static int rbac_path_open(const struct path *path)
 }
 
 static int rbac_path_access(const struct path *path, int mode)
+{
+	return rbac_check(path->mnt, path->dentry, 0, true);
+}
+
+/* chdir(2) into a hidden directory would tell it exists. */
+static int rbac_chdir(const struct path *path)
 {
 	return rbac_check(path->mnt, path->dentry, 0, true);
 }
@@ -741,6 +749,7 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.path_chown = rbac_path_chown,
 	.path_open = rbac_path_open,
 	.path_access = rbac_path_access,
+	.chdir = rbac_chdir,
 	.filldir = rbac_filldir,
 	.bprm_committed_creds = rbac_bprm_committed_creds,
 };

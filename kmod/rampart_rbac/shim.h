@@ -186,6 +186,11 @@ bool rbac_cached_subject(struct rbac_query *q, bool may_sleep);
  */
 struct linux_binprm;
 void rbac_subject_at_exec(const struct linux_binprm *bprm);
+/*
+ * Forgets current's kept subject: an exec is replacing its program (the next
+ * lookup walks the new executable until rbac_subject_at_exec() decides).
+ */
+void rbac_subject_forget(void);
 /* Keep subjects in the hook layer's task bytes at @offset in task->security. */
 void rbac_subject_use_task_blob(int offset);
 

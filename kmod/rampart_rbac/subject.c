@@ -170,6 +170,14 @@ static void walk_subject(struct rbac_query *q, struct file *exe, bool may_sleep)
 	rampart_rbac_end_subject(q);
 }
 
+void rbac_subject_forget(void)
+{
+	struct rbac_task_subject *ts = task_subject();
+
+	if (ts)
+		ts->policy_gen = 0;
+}
+
 void rbac_subject_at_exec(const struct linux_binprm *bprm)
 {
 	struct rbac_task_subject *ts = task_subject();

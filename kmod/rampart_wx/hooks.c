@@ -93,7 +93,8 @@ static int wx_check_mmap(struct file *file, unsigned long prot, unsigned long fl
 {
 	int rule;
 
-	if (!wx_user_task())
+	/* Every rule of a new mapping is about an executable one. */
+	if (!(prot & PROT_EXEC) || !wx_user_task())
 		return 0;
 	if (rampart_wx_active()) {
 		rule = wx_mmap_rule(file, prot, flags);
@@ -115,6 +116,9 @@ static int wx_check_mprotect(struct vm_area_struct *vma, unsigned long prot)
 {
 	int rule;
 
+	/* Only making memory executable, or executable memory writable, breaks a rule. */
+	if (!(prot & PROT_EXEC) && !((prot & PROT_WRITE) && (vma->vm_flags & VM_EXEC)))
+		return 0;
 	if (!wx_user_task())
 		return 0;
 	if (rampart_wx_active()) {

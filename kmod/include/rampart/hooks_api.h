@@ -90,8 +90,10 @@ struct vm_area_struct;
  *	raises privilege: setuid, setgid or file capabilities).
  * @file_truncate: security_file_truncate() (ftruncate, and open with O_TRUNC).
  * @file_fcntl: security_file_fcntl().
- * @mmap_file: security_mmap_file().
- * @file_mprotect: security_file_mprotect().
+ * @mmap_file: security_mmap_file(), for executable mappings and shared writable
+ *	file mappings only (the others are not asked about).
+ * @file_mprotect: security_file_mprotect(), for changes that make memory
+ *	executable or executable memory writable only.
  * @shm_shmat: security_shm_shmat().
  * @file_fallocate: vfs_fallocate() with its mode, after the kernel's own checks
  *	(a hook point: anything but plain preallocation changes existing data).

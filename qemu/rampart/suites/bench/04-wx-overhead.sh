@@ -4,7 +4,7 @@
 # interleaved over rounds in one boot; ratios to unloaded as in 01 (bench.sh).
 . /rampart/lib.sh
 . /rampart/bench.sh
-ROUNDS=${ROUNDS:-12}
+ROUNDS=${ROUNDS:-24}
 load rampart_core
 round=0
 while [ $round -lt "$ROUNDS" ]; do
@@ -17,7 +17,7 @@ while [ $round -lt "$ROUNDS" ]; do
 			echo enforce > $WX/tpe_mode
 			;;
 		esac
-		bench_measure $config mmap:4000 mmapx:2000 mprotect:2000 exec:40
+		bench_measure $config mmap:4000 mmapx:2000 mprotect:4000 exec:40
 	done
 	round=$((round + 1))
 done > /tmp/bench-wx.txt
