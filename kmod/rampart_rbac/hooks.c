@@ -161,8 +161,7 @@ static bool rbac_user_task(void)
 	return current->mm && !(current->flags & PF_KTHREAD);
 }
 
-/* The ids that choose the role, as seen from the initial user namespace. */
-static void rbac_fill_ids(struct rbac_query *q)
+void rbac_fill_ids(struct rbac_query *q)
 {
 	const struct cred *cred = current_cred();
 
@@ -599,27 +598,18 @@ static int rbac_bprm_committing_creds(const struct linux_binprm *bprm)
 	return 0;
 }
 
-/* stat and friends: only hidden objects are refused (access 0 asks for nothing else). */
-static int rbac_inode_getattr(const struct path *path)
-{
-	return rbac_check(path->mnt, path->dentry, 0, true);
-}
-
-/* O_PATH opens and access(2) reveal what stat does: hidden objects are refused. */
-static int rbac_path_open(const struct path *path)
+/*
+ * stat and friends, O_PATH opens, access(2) and chdir(2) tell that a file exists:
+ * only hidden objects are refused (access 0 asks for nothing else).
+ */
+static int rbac_hidden_check(const struct path *path)
 {
 	return rbac_check(path->mnt, path->dentry, 0, true);
 }
 
 static int rbac_path_access(const struct path *path, int mode)
 {
-	return rbac_check(path->mnt, path->dentry, 0, true);
-}
-
-/* chdir(2) into a hidden directory would tell it exists. */
-static int rbac_chdir(const struct path *path)
-{
-	return rbac_check(path->mnt, path->dentry, 0, true);
+	return rbac_hidden_check(path);
 }
 
 static int rbac_path_chmod(const struct path *path, umode_t mode)
@@ -740,16 +730,16 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.file_truncate = rbac_file_truncate,
 	.file_fcntl = rbac_file_fcntl,
 	.file_fallocate = rbac_file_fallocate,
-	.inode_getattr = rbac_inode_getattr,
+	.inode_getattr = rbac_hidden_check,
 	.capable = rbac_capable,
 	.bprm_committing_creds = rbac_bprm_committing_creds,
 	.mmap_file = rbac_mmap_file,
 	.file_mprotect = rbac_file_mprotect,
 	.path_chmod = rbac_path_chmod,
 	.path_chown = rbac_path_chown,
-	.path_open = rbac_path_open,
+	.path_open = rbac_hidden_check,
 	.path_access = rbac_path_access,
-	.chdir = rbac_chdir,
+	.chdir = rbac_hidden_check,
 	.filldir = rbac_filldir,
 	.bprm_committed_creds = rbac_bprm_committed_creds,
 };

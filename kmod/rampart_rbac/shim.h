@@ -172,6 +172,9 @@ bool rampart_rbac_locked(void);
  */
 void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry, bool may_sleep);
 
+/* hooks.c: the ids that choose the role, as seen from the initial user namespace. */
+void rbac_fill_ids(struct rbac_query *q);
+
 /* subject.c */
 /*
  * Sets q->subject for current (cached per task until its next exec, a change of

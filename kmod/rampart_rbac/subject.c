@@ -25,7 +25,6 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
-#include <linux/highuid.h>
 #include <linux/mm_types.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -183,14 +182,12 @@ void rbac_subject_at_exec(const struct linux_binprm *bprm)
 	struct rbac_task_subject *ts = task_subject();
 	struct rbac_policy *policy;
 	struct rbac_query q = { .subject.index = RBAC_NO_SUBJECT };
-	const struct cred *cred = current_cred();
 
 	if (!ts || !bprm->file)
 		return;
 	/* Whatever was kept belongs to the previous program. */
 	ts->policy_gen = 0;
-	q.uid = uid_valid(cred->uid) ? __kuid_val(cred->uid) : overflowuid;
-	q.gid = gid_valid(cred->gid) ? __kgid_val(cred->gid) : overflowgid;
+	rbac_fill_ids(&q);
 	policy = rbac_policy_get();
 	if (!policy)
 		return;

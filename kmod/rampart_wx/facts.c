@@ -89,23 +89,27 @@ bool wx_current_exempt(void)
 	return listed;
 }
 
-#define PAX_FLAGS_XATTR "user.pax.flags"
+/*
+ * Whether PaX's user.pax.flags on @file exempts it: the program's own marking,
+ * read without the caller's permission checks (process context; may sleep).
+ */
+static bool pax_flags_exempt(const struct file *file)
+{
+	char value[17];
+	ssize_t len = __vfs_getxattr(file->f_path.dentry, file_inode(file), "user.pax.flags", value,
+				     sizeof(value) - 1);
+
+	return len > 0 && rampart_wx_pax_flags_exempt((const u8 *)value, len);
+}
 
 void wx_exempt_at_exec(const struct linux_binprm *bprm)
 {
 	struct wx_task_exempt *te = task_exempt();
-	char value[17];
-	ssize_t len;
 
 	if (!te || !bprm->file)
 		return;
 	te->list_gen = 0;
-	te->pax_flags = 0;
-	/* The program's own marking: read without the caller's permission checks. */
-	len = __vfs_getxattr(bprm->file->f_path.dentry, file_inode(bprm->file), PAX_FLAGS_XATTR,
-			     value, sizeof(value) - 1);
-	if (len > 0)
-		te->pax_flags = rampart_wx_pax_flags_exempt((const u8 *)value, len);
+	te->pax_flags = pax_flags_exempt(bprm->file);
 	wx_current_exempt();
 }
 
@@ -185,16 +189,10 @@ bool wx_tpe_refuses(const struct file *file)
 bool wx_file_exempt(const struct file *file, bool read_xattr)
 {
 	struct rampart_file_id id = { 0 };
-	char value[17];
-	ssize_t len;
 	u64 gen;
 
 	rampart_file_id_of(&id, file_inode(file));
 	if (id.present && rampart_wx_listed(&id, &gen))
 		return true;
-	if (!read_xattr)
-		return false;
-	len = __vfs_getxattr(file->f_path.dentry, file_inode(file), PAX_FLAGS_XATTR, value,
-			     sizeof(value) - 1);
-	return len > 0 && rampart_wx_pax_flags_exempt((const u8 *)value, len);
+	return read_xattr && pax_flags_exempt(file);
 }
