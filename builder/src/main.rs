@@ -154,10 +154,17 @@ enum Command {
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
     },
-    /// Check a kernel .config against published hardening recommendations (KSPP and others)
+    /// Check a kernel .config, command line and sysctls against published hardening
+    /// recommendations (KSPP, kernel-hardening-checker and the sources they cite)
     Check {
-        /// The .config to check
-        config: PathBuf,
+        /// The .config to check (needed with --cmdline; optional with --sysctl alone)
+        config: Option<PathBuf>,
+        /// Also check a kernel command line: a file holding it (/proc/cmdline) or the line itself
+        #[arg(long)]
+        cmdline: Option<String>,
+        /// Also check sysctls: a file of `sysctl -a` output (`key = value` lines)
+        #[arg(long)]
+        sysctl: Option<PathBuf>,
         /// Also write the JSON report here (`-`: print it instead of the table)
         #[arg(long)]
         json: Option<PathBuf>,
@@ -167,25 +174,11 @@ enum Command {
     },
 }
 
-/// `rampart check`: the table (or JSON), and whether the score reaches `fail_under`.
-fn check(config: &std::path::Path, json: Option<&std::path::Path>, fail_under: Option<f64>) -> Result<bool> {
-    let report = hardening::check_file(config)?;
-    let text = serde_json::to_string_pretty(&report)?;
-    match json {
-        Some(p) if p == std::path::Path::new("-") => println!("{text}"),
-        Some(p) => {
-            std::fs::write(p, text + "\n")?;
-            print!("{}", report.table());
-        }
-        None => print!("{}", report.table()),
-    }
-    Ok(fail_under.is_none_or(|min| report.score >= min))
-}
-
 fn run(cli: Cli) -> Result<bool> {
     // Checking a config needs no work directory or toolchain.
-    if let Command::Check { config, json, fail_under } = &cli.command {
-        return check(config, json.as_deref(), *fail_under);
+    if let Command::Check { config, cmdline, sysctl, json, fail_under } = &cli.command {
+        let request = hardening::Request { config: config.clone(), cmdline: cmdline.clone(), sysctl: sysctl.clone() };
+        return hardening::run(&request, json.as_deref(), *fail_under);
     }
     if let Command::Probe { output } = &cli.command {
         let text = probe::to_toml(&probe::probe(std::path::Path::new("/"))?)?;
