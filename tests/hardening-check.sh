@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 
 ours=$("$rampart" config --target qemu-x86_64 --variant patched | tail -n 1)
 tree=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["tree"])' "$(dirname "$ours")/state.json")
-make -s -C "$tree" O="$out/defconfig" LLVM=1 defconfig >/dev/null
+make -s -C "$tree" O="$out/defconfig" LLVM=-19 defconfig >/dev/null
 xz -dc /usr/src/linux-config-6.12/config.amd64_none_amd64.xz > "$out/debian.config"
 
 score() { # NAME CONFIG
@@ -25,7 +25,7 @@ echo "hardening checks passed (of $total): rampart qemu-x86_64 $ours_pass, x86_6
 status=0
 if [ "$ours_fail" -ne "$ours_explained" ]; then
 	echo "FAIL: checks failed without rampart's explanation:"
-	grep -A0 '^FAIL' "$out/ours.txt" | while read -r _ symbol _; do
+	grep '^FAIL ' "$out/ours.txt" | while read -r _ symbol _; do
 		grep -A1 "^FAIL  $symbol " "$out/ours.txt" | grep -q 'rampart:' || echo "  $symbol"
 	done
 	status=1

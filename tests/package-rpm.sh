@@ -43,7 +43,7 @@ rpm --root "$root" -q kernel-rampart kernel-rampart-devel kmod-rampart
 
 # Rust modules out of tree against the installed kernel-devel only.
 cp -r "$repo/kmod" "$out/kmod"
-PATH=${RAMPART_TOOLS_BIN:-$HOME/.cache/rampart/tools/bin}:$PATH make -s -C "$root/usr/src/kernels/$kver" M="$out/kmod" LLVM=1 RUSTC=/usr/bin/rustc modules > "$out/oot.log" 2>&1 || { tail -20 "$out/oot.log"; fail "out-of-tree build failed"; }
+PATH=${RAMPART_TOOLS_BIN:-$HOME/.cache/rampart/tools/bin}:$PATH make -s -C "$root/usr/src/kernels/$kver" M="$out/kmod" $(cat "$root/usr/src/kernels/$kver/rampart-make-vars") modules > "$out/oot.log" 2>&1 || { tail -20 "$out/oot.log"; fail "out-of-tree build failed"; }
 for m in rampart_core rampart_devmem rampart_ns rampart_brute rampart_rbac rampart_wx; do
 	[ -f "$out/kmod/$m/$m.ko" ] || fail "$m.ko not built out of tree"
 	[ "$(modinfo -F vermagic "$out/kmod/$m/$m.ko" | cut -d' ' -f1)" = "$kver" ] || fail "$m.ko vermagic"

@@ -79,12 +79,13 @@ pub struct Results {
 }
 
 /// Points `build` at the kernel and modules installed under `root` (release from the
-/// build's `kernel.release`); every module the build made must be installed there.
+/// build's `kernel.release`); every rampart module the build made must be installed
+/// there (the test-only modules, never packaged, come from the build itself).
 fn use_installed(build: &mut crate::metadata::BuildMetadata, root: &Path) -> Result<()> {
     let kver = std::fs::read_to_string(build.objdir.join("include/config/kernel.release"))?.trim().to_string();
     build.bzimage = root.join("boot").join(format!("vmlinuz-{kver}"));
     let extra = root.join("lib/modules").join(&kver).join("extra/rampart");
-    for module in &mut build.modules {
+    for module in build.modules.iter_mut().filter(|m| m.name == crate::kbuild::PRODUCT_MODULES) {
         for ko in &mut module.kos {
             let installed = extra.join(ko.file_name().unwrap_or_default());
             if !installed.is_file() {
@@ -115,7 +116,7 @@ pub fn run(ctx: &Ctx, req: &BootTestRequest) -> Result<Results> {
     let mut boot = Boot {
         kernel: build.bzimage.clone(),
         initrd,
-        append: "console=ttyS0 panic=-1 loglevel=7".into(),
+        append: "console=ttyS0 panic=-1 loglevel=7 mitigations=auto,nosmt page_alloc.shuffle=1".into(),
         memory_mb: 512,
         cpus: 2,
         accel: Accel::Tcg,

@@ -79,7 +79,10 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     }
     let kernel_seconds = if kernel_cached { 0.0 } else { kernel_started.elapsed().as_secs_f64() };
 
-    let modules = vec![build_modules(ctx, &ctx.repo.join("kmod"), &obj, &dir, &hash)?];
+    let modules = vec![
+        build_modules(ctx, PRODUCT_MODULES, &ctx.repo.join("kmod"), &obj, &dir, &hash)?,
+        build_modules(ctx, TEST_MODULES, &ctx.repo.join("qemu/rampart/testmods"), &obj, &dir, &hash)?,
+    ];
 
     let reproducer = format!(
         "rampart --work-dir {} build --target {} --variant {} --source {}{}",
@@ -136,20 +139,35 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
     Ok(metadata)
 }
 
-/// Builds `kmod/` as one external-module tree (`kmod/Kbuild` lists the module
-/// directories, so modules resolve each other's exported symbols), in a copy under
-/// the build directory; reused while the kernel and the sources are unchanged.
-fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_hash: &str) -> Result<ModuleArtifact> {
-    let name = "kmod".to_string();
+/// Name of the module artifact holding rampart's own modules (`kmod/`): what packages ship.
+pub const PRODUCT_MODULES: &str = "kmod";
+/// Name of the module artifact holding the test-only modules (`qemu/rampart/testmods/`),
+/// which the boot tests load and packages never ship.
+pub const TEST_MODULES: &str = "testmods";
+
+/// Builds a module directory (`kmod/`, `qemu/rampart/testmods/`) as one external-module
+/// tree (its `Kbuild` lists the module directories, so modules resolve each other's
+/// exported symbols), in a copy under the build directory, and signs the modules when the
+/// kernel checks signatures; reused while the kernel and the sources are unchanged.
+fn build_modules(
+    ctx: &Ctx,
+    name: &str,
+    src: &Path,
+    obj: &Path,
+    build_dir: &Path,
+    kernel_hash: &str,
+) -> Result<ModuleArtifact> {
+    let name = name.to_string();
     let files = module_sources(src)?;
     let contents: Vec<(String, Vec<u8>)> =
         files.iter().map(|f| Ok((f.display().to_string(), std::fs::read(src.join(f))?))).collect::<Result<_>>()?;
     let hash = sha256_parts(
-        std::iter::once(("kernel", kernel_hash.as_bytes()))
+        [("kernel", kernel_hash.as_bytes()), ("signed with", b"the build key".as_slice())]
+            .into_iter()
             .chain(contents.iter().map(|(f, c)| (f.as_str(), c.as_slice()))),
     );
-    let out = build_dir.join("kmod");
-    let log = build_dir.join("kmod.log");
+    let out = build_dir.join(&name);
+    let log = build_dir.join(format!("{name}.log"));
     let stamp = out.join(".rampart-hash");
     let cached = std::fs::read_to_string(&stamp).is_ok_and(|s| s == hash);
     if cached {
@@ -166,19 +184,26 @@ fn build_modules(ctx: &Ctx, src: &Path, obj: &Path, build_dir: &Path, kernel_has
         let _ = std::fs::remove_file(&log);
         eprintln!("modules: building {}", src.display());
         run_logged(ctx.toolchain.make(obj).arg(format!("M={}", out.display())).arg("modules"), &log)?;
+        crate::modsign::sign_built(obj, &built_modules(&out), &log)?;
         std::fs::write(&stamp, &hash)?;
     }
-    let mut kos: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+    let kos = built_modules(&out);
+    if kos.is_empty() {
+        anyhow::bail!("{} built no .ko (log: {})", src.display(), log.display());
+    }
+    Ok(ModuleArtifact { name, kos, hash, cached, log })
+}
+
+/// The `.ko` files under `dir`, sorted.
+fn built_modules(dir: &Path) -> Vec<PathBuf> {
+    let mut kos: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(|e| e.ok().map(|e| e.into_path()))
         .filter(|p| p.extension().is_some_and(|e| e == "ko"))
         .collect();
     kos.sort();
-    if kos.is_empty() {
-        anyhow::bail!("{} built no .ko (log: {})", src.display(), log.display());
-    }
-    Ok(ModuleArtifact { name, kos, hash, cached, log })
+    kos
 }
 
 /// Starts a new object directory as a copy of a finished kernel build from the same

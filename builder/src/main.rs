@@ -11,6 +11,7 @@ mod kbuild;
 mod kconfig;
 mod make_progress;
 mod metadata;
+mod modsign;
 mod package;
 mod patches;
 mod probe;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// One out-of-tree module build.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModuleArtifact {
-    /// Module directory name under `kmod/`.
+    /// Which module tree: `kmod` (rampart's modules) or `testmods` (test-only).
     pub name: String,
     /// Built `.ko` files.
     pub kos: Vec<PathBuf>,

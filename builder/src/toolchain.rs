@@ -1,4 +1,5 @@
-//! The kernel toolchain: one `RUSTC`, `LLVM=1` and bindgen for every kernel and module build.
+//! The kernel toolchain: one `RUSTC`, clang/lld 19 (`LLVM=-19`) and bindgen on libclang 19
+//! for every kernel and module build.
 
 use crate::workdir::WorkDir;
 use std::collections::BTreeMap;
@@ -10,6 +11,11 @@ use std::process::Command;
 pub const KERNEL_RUSTC: &str = "/usr/bin/rustc";
 /// bindgen-cli version installed into rampart's tool directory (kernel minimum: 0.65.1).
 pub const BINDGEN_VERSION: &str = "0.69.5";
+/// Suffix of the LLVM tools (`clang-19`, `ld.lld-19`, ...): Debian 12's clang 19 builds
+/// what its default clang 14 cannot (kCFI with Rust, SLS, return thunks, zeroed registers).
+pub const LLVM_SUFFIX: &str = "-19";
+/// Where libclang 19 lives, for bindgen (which would otherwise pick any libclang).
+pub const LIBCLANG_PATH: &str = "/usr/lib/llvm-19/lib";
 
 /// How rampart invokes kernel `make`.
 #[derive(Debug, Clone)]
@@ -37,7 +43,7 @@ impl Toolchain {
 
     /// Variables passed to every kernel and module `make`.
     pub fn make_vars(&self) -> Vec<String> {
-        vec!["LLVM=1".to_string(), format!("RUSTC={KERNEL_RUSTC}")]
+        vec![format!("LLVM={LLVM_SUFFIX}"), format!("RUSTC={KERNEL_RUSTC}")]
     }
 
     /// `PATH` with rampart's tool directory first.
@@ -52,7 +58,7 @@ impl Toolchain {
     /// A `make -C <tree>` command with the toolchain variables and environment set.
     pub fn make(&self, tree: &std::path::Path) -> Command {
         let mut cmd = Command::new("make");
-        cmd.arg("-C").arg(tree).args(self.make_vars()).env("PATH", self.path_env());
+        cmd.arg("-C").arg(tree).args(self.make_vars()).env("PATH", self.path_env()).env("LIBCLANG_PATH", LIBCLANG_PATH);
         cmd
     }
 
@@ -61,8 +67,8 @@ impl Toolchain {
         let probes: [(&str, PathBuf, &str); 5] = [
             ("rustc", PathBuf::from(KERNEL_RUSTC), "--version"),
             ("bindgen", self.bindgen(), "--version"),
-            ("clang", PathBuf::from("clang"), "--version"),
-            ("ld.lld", PathBuf::from("ld.lld"), "--version"),
+            ("clang", PathBuf::from(format!("clang{LLVM_SUFFIX}")), "--version"),
+            ("ld.lld", PathBuf::from(format!("ld.lld{LLVM_SUFFIX}")), "--version"),
             ("make", PathBuf::from("make"), "--version"),
         ];
         probes

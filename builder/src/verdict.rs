@@ -44,9 +44,16 @@ pub struct RunVerdict {
 }
 
 /// Console text that means the kernel itself reported a problem.
-const KERNEL_TROUBLE: [&str; 7] =
-    ["BUG:", "kernel BUG at", "WARNING:", "Oops", "Call Trace", "general protection fault", "UBSAN:"];
+const KERNEL_TROUBLE: [&str; 8] =
+    ["BUG:", "kernel BUG at", "WARNING:", "Oops", "Call Trace", "general protection fault", "UBSAN:", "CFI failure"];
 const PANIC: &str = "Kernel panic - not syncing";
+
+/// A case that provokes kernel trouble on purpose (a CFI trap in a throwaway guest)
+/// brackets it between these two lines; trouble reported in between is expected, counted
+/// and not held against the console.
+pub const EXPECT_TROUBLE_BEGIN: &str = "RAMPART-EXPECT: KERNEL-TROUBLE BEGIN";
+/// End of the window opened by [`EXPECT_TROUBLE_BEGIN`].
+pub const EXPECT_TROUBLE_END: &str = "RAMPART-EXPECT: KERNEL-TROUBLE END";
 
 /// Name of the case the host adds: the whole console is free of kernel trouble reports.
 pub const CONSOLE_CASE: &str = "console-clean";
@@ -62,8 +69,14 @@ pub fn judge(lines: &[String], timed_out: bool) -> RunVerdict {
     let mut panic: Option<String> = None;
     let mut trouble: Option<String> = None;
     let mut cases: Vec<CaseResult> = Vec::new();
+    let mut expecting_trouble = false;
+    let mut expected_trouble = 0usize;
     for line in lines {
-        if let Some(rest) = marker(line, "RAMPART-SUITE: BEGIN ") {
+        if line.contains(EXPECT_TROUBLE_BEGIN) {
+            expecting_trouble = true;
+        } else if line.contains(EXPECT_TROUBLE_END) {
+            expecting_trouble = false;
+        } else if let Some(rest) = marker(line, "RAMPART-SUITE: BEGIN ") {
             announced = rest.split_whitespace().find_map(|w| w.strip_prefix("cases=")?.parse().ok());
         } else if marker(line, "RAMPART-SUITE: END").is_some() {
             ended = true;
@@ -86,7 +99,11 @@ pub fn judge(lines: &[String], timed_out: bool) -> RunVerdict {
         } else if line.contains(PANIC) {
             panic.get_or_insert_with(|| line.trim().to_string());
         } else if !line.starts_with("  | ") && KERNEL_TROUBLE.iter().any(|t| line.contains(t)) {
-            trouble.get_or_insert_with(|| line.trim().to_string());
+            if expecting_trouble {
+                expected_trouble += 1;
+            } else {
+                trouble.get_or_insert_with(|| line.trim().to_string());
+            }
         }
     }
     for case in cases.iter_mut().filter(|c| c.verdict == Verdict::Hang && !timed_out) {
@@ -99,7 +116,15 @@ pub fn judge(lines: &[String], timed_out: bool) -> RunVerdict {
         None => CaseResult {
             name: CONSOLE_CASE.into(),
             verdict: Verdict::Pass,
-            evidence: format!("{} console lines, no BUG/WARNING/Oops/Call Trace", lines.len()),
+            evidence: if expected_trouble == 0 {
+                format!("{} console lines, no BUG/WARNING/Oops/Call Trace", lines.len())
+            } else {
+                format!(
+                    "{} console lines, no BUG/WARNING/Oops/Call Trace outside the {expected_trouble} lines \
+                     a case provoked on purpose",
+                    lines.len()
+                )
+            },
         },
     });
     let (verdict, evidence) = if let Some(line) = panic {
@@ -171,6 +196,20 @@ RAMPART-CASE: PASS a :: loaded\nRAMPART-CASE: BEGIN b\nRAMPART-CASE: PASS b :: o
         assert!(v.evidence.starts_with("console-clean: [    1.0] WARNING"), "{}", v.evidence);
         let echoed = GOOD.replace("  | x", "  | grep found no WARNING: lines");
         assert_eq!(judge(&lines(&echoed), false).verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn trouble_is_excused_only_inside_the_expected_window() {
+        let provoked = format!(
+            "{EXPECT_TROUBLE_BEGIN}\n[ 3.0] CFI failure at call_wrong+0x1/0x2\n[ 3.0] Oops: invalid opcode\n\
+             {EXPECT_TROUBLE_END}"
+        );
+        let text = GOOD.replace("  | x", &provoked);
+        let v = judge(&lines(&text), false);
+        assert_eq!(v.verdict, Verdict::Pass, "{v:?}");
+        assert!(v.cases.last().is_some_and(|c| c.evidence.contains("2 lines a case provoked")), "{v:?}");
+        let after = GOOD.replace("  | x", &format!("{provoked}\n[ 4.0] Oops: again"));
+        assert_eq!(judge(&lines(&after), false).verdict, Verdict::Fail);
     }
 
     #[test]

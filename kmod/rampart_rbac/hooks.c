@@ -12,7 +12,8 @@
  * over a file deletes it too; RENAME_EXCHANGE deletes and creates both),
  * path_link (create, and no more rights than the source has), path_truncate and
  * file_truncate (write: truncate, ftruncate, open with O_TRUNC), file_fcntl
- * (write: clearing O_APPEND), file_fallocate (write: punching holes and the
+ * (write: clearing O_APPEND), write_noappend (write: RWF_NOAPPEND writes
+ * through an O_APPEND descriptor), file_fallocate (write: punching holes and the
  * other range operations), mmap_file and file_mprotect (PROT_EXEC file
  * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
  * exec), bprm_committed_creds (the subject is decided at exec and kept with the
@@ -491,6 +492,16 @@ static int rbac_file_fcntl(struct file *file, unsigned int cmd, unsigned long ar
 }
 
 /*
+ * A write with RWF_NOAPPEND (pwritev2, aio, io_uring) through an O_APPEND
+ * descriptor writes at its own offset instead of the end: like clearing
+ * O_APPEND, that needs the write right.
+ */
+static int rbac_write_noappend(struct file *file)
+{
+	return rbac_check(file->f_path.mnt, file->f_path.dentry, RBAC_WRITE, true);
+}
+
+/*
  * Executable file mappings need x: running a program through the dynamic loader
  * (`ld.so /path/prog`) maps it PROT_EXEC without an exec. The kernel's own
  * mappings during execve (the program and its interpreter) are not asked again:
@@ -729,6 +740,7 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.path_truncate = rbac_path_truncate,
 	.file_truncate = rbac_file_truncate,
 	.file_fcntl = rbac_file_fcntl,
+	.write_noappend = rbac_write_noappend,
 	.file_fallocate = rbac_file_fallocate,
 	.inode_getattr = rbac_hidden_check,
 	.capable = rbac_capable,

@@ -5,17 +5,24 @@
  * shm_shmat (SHM_EXEC), the exec_stack hook point in the ELF loader (an
  * executable stack is stripped before the point of no return), bprm_check
  * (TPE), bprm_committed_creds (the program's exemption is decided at exec) and
- * task_prctl (a program asks whether W^X applies to it).
+ * task_prctl (a program asks whether W^X applies to it); and, for the code
+ * under executable file mappings, file_permission (every write path), shared
+ * writable mappings (mmap_file) and shared mappings made writable
+ * (file_mprotect): a file mapped executable by anyone cannot be changed
+ * (rampart_mapped_executable() walks its mappings).
  *
  * Without it (mode "fallback"), kretprobes on security_mmap_file(),
  * security_file_mprotect(), security_shm_shmat(), security_bprm_check() and
  * security_task_prctl(), whose denial replaces the return value, and one on
  * setup_arg_pages(), whose entry handler turns an executable stack request
  * into a non-executable one. Exemptions are looked up from the executable's
- * identity at every check there (PaX's attribute is not read).
+ * identity at every check there (PaX's attribute is not read), and a file
+ * mapped executable can still be written: without the hook layer a module
+ * cannot walk a file's mappings (the interval tree is not exported).
  *
  * Handlers do not sleep, except bprm_committed_creds and exec_stack (process
- * context, reading an extended attribute).
+ * context, reading an extended attribute) and the text-change checks (process
+ * context, i_mmap_rwsem for reading, after the mm's mmap_lock when held).
  */
 #define pr_fmt(fmt) "rampart_wx: " fmt
 
@@ -42,6 +49,8 @@
 #define WX_EXSTACK_ENABLE_X 2
 
 static int hook_mode;
+/* The hook layer's walk of a file's mappings (lsm mode only). */
+static bool (*mapped_executable)(struct address_space *mapping);
 
 /* Reports a broken rule; returns -EACCES when refused. */
 static int wx_report(enum wx_rule rule, u8 verdict, const char *object)
@@ -89,11 +98,35 @@ static bool wx_user_task(void)
 	return current->mm && !(current->flags & PF_KTHREAD);
 }
 
+/*
+ * Changing the contents of @file, which someone (any process) maps executable:
+ * the code under that mapping would change after its checks. Refused as
+ * writable text, like writing to a running program (ETXTBSY). lsm mode only.
+ */
+static int wx_check_text_change(struct file *file, unsigned long addr)
+{
+	bool (*walk)(struct address_space *mapping) = READ_ONCE(mapped_executable);
+
+	if (!walk || !file || !wx_user_task() || !rampart_wx_active())
+		return 0;
+	if (!mapping_mapped(file->f_mapping) || !walk(file->f_mapping))
+		return 0;
+	return wx_judge(WX_WRITE_TEXT, wx_current_exempt(), file, addr);
+}
+
+static int wx_file_permission(struct file *file, int mask)
+{
+	return (mask & MAY_WRITE) ? wx_check_text_change(file, 0) : 0;
+}
+
 static int wx_check_mmap(struct file *file, unsigned long prot, unsigned long flags)
 {
 	int rule;
 
-	/* Every rule of a new mapping is about an executable one. */
+	/* A shared writable mapping changes the file for everyone who maps it. */
+	if (!(prot & PROT_EXEC) && file && (prot & PROT_WRITE) && (flags & MAP_TYPE) != MAP_PRIVATE)
+		return wx_check_text_change(file, 0);
+	/* Every other rule of a new mapping is about an executable one. */
 	if (!(prot & PROT_EXEC) || !wx_user_task())
 		return 0;
 	if (rampart_wx_active()) {
@@ -116,7 +149,11 @@ static int wx_check_mprotect(struct vm_area_struct *vma, unsigned long prot)
 {
 	int rule;
 
-	/* Only making memory executable, or executable memory writable, breaks a rule. */
+	/* A read-only shared file mapping made writable changes the file. */
+	if (!(prot & PROT_EXEC) && (prot & PROT_WRITE) && vma->vm_file &&
+	    (vma->vm_flags & (VM_SHARED | VM_WRITE | VM_EXEC)) == VM_SHARED)
+		return wx_check_text_change(vma->vm_file, vma->vm_start);
+	/* Otherwise only making memory executable, or executable memory writable, breaks a rule. */
 	if (!(prot & PROT_EXEC) && !((prot & PROT_WRITE) && (vma->vm_flags & VM_EXEC)))
 		return 0;
 	if (!wx_user_task())
@@ -240,6 +277,7 @@ static struct rampart_hook_ops wx_hook_ops = {
 	.bprm_committed_creds = wx_bprm_committed_creds,
 	.task_prctl = wx_task_prctl,
 	.personality_change = wx_personality,
+	.file_permission = wx_file_permission,
 };
 
 /* fallback mode */
@@ -342,6 +380,9 @@ int rampart_wx_attach(void)
 	if (!err) {
 		hook_mode = WX_HOOKS_LSM;
 		wx_use_task_blob(wx_hook_ops.task_blob_offset);
+		WRITE_ONCE(mapped_executable, symbol_get(rampart_mapped_executable));
+		if (!mapped_executable)
+			pr_warn("the hook layer has no rampart_mapped_executable: files mapped executable stay writable\n");
 		return 0;
 	}
 	if (err != -ENOENT)
@@ -367,6 +408,9 @@ void rampart_wx_detach(void)
 	if (hook_mode == WX_HOOKS_LSM) {
 		rampart_hooks_detach(&wx_hook_ops);
 		wx_use_task_blob(-1);
+		if (mapped_executable)
+			symbol_put(rampart_mapped_executable);
+		WRITE_ONCE(mapped_executable, NULL);
 	}
 	for (i = 0; i < ARRAY_SIZE(wx_probes); i++) {
 		if (probe_attached[i])

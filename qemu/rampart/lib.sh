@@ -166,3 +166,26 @@ WX=$RAMPART_FS/wx
 
 # wx_attacks: every W^X attack of rampart-attack, one result line each.
 WX_ATTACKS="mmap-wx mprotect-anon mprotect-heap mprotect-stack mprotect-data mprotect-bss text-write memfd-exec file-rw-exec shm-exec"
+
+# expect_trouble_begin / expect_trouble_end: bracket kernel trouble a case provokes on
+# purpose (a CFI trap); the host's console check excuses what is reported in between.
+# Through the kernel log, so the brackets stay in order with the kernel's own lines.
+expect_trouble_begin() {
+	echo 0 > /proc/sys/kernel/panic_on_oops || die "cannot turn panic_on_oops off"
+	printf '<5>%s\n' "RAMPART-EXPECT: KERNEL-TROUBLE BEGIN" >/dev/kmsg
+}
+expect_trouble_end() {
+	printf '<5>%s\n' "RAMPART-EXPECT: KERNEL-TROUBLE END" >/dev/kmsg
+}
+
+# strip_signature SIGNED OUT: OUT is SIGNED without its appended module signature
+# (the magic string, the 12-byte signature header ending in the big-endian length,
+# and the signature itself).
+strip_signature() {
+	magic='~Module signature appended~'
+	[ "$(tail -c 28 "$1" | head -c 27)" = "$magic" ] || die "$1 carries no module signature"
+	set -- "$1" "$2" $(tail -c 32 "$1" | head -c 4 | od -An -tu1)
+	sig_len=$(( ($3 << 24) | ($4 << 16) | ($5 << 8) | $6 ))
+	size=$(stat -c %s "$1")
+	head -c $((size - 28 - 12 - sig_len)) "$1" >"$2" || die "cannot strip $1"
+}

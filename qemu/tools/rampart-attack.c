@@ -927,10 +927,14 @@ static int adv_wx_file_alias(const char *attack, const char *path)
 	return 0;
 }
 
-/* Mapped read+exec while nobody writes it, then opened for writing and rewritten. */
-static int adv_wx_write_after_map(const char *attack, const char *path)
+/*
+ * Mapped read+exec while nobody writes it, then opened for writing and rewritten:
+ * by pwrite ("write"), through a new shared writable mapping ("map"), or through
+ * a read-only shared mapping made writable with mprotect ("mprotect").
+ */
+static int adv_wx_write_after_map(const char *attack, const char *path, const char *how)
 {
-	unsigned char *x;
+	unsigned char *x, *w;
 	int fd = adv_stage_file(path);
 
 	if (fd < 0)
@@ -945,11 +949,25 @@ static int adv_wx_write_after_map(const char *attack, const char *path)
 	close(fd);
 	if (adv_run(attack, x, 42))
 		return 1;
-	fd = open(path, O_WRONLY);
+	fd = open(path, !strcmp(how, "write") ? O_WRONLY : O_RDWR);
 	if (fd < 0)
-		return refused(attack, "open(O_WRONLY) after the mapping");
-	if (pwrite(fd, adv_code43, sizeof(adv_code43), 0) != sizeof(adv_code43))
-		return refused(attack, "pwrite");
+		return refused(attack, "open for writing after the mapping");
+	if (!strcmp(how, "write")) {
+		if (pwrite(fd, adv_code43, sizeof(adv_code43), 0) != sizeof(adv_code43))
+			return refused(attack, "pwrite");
+	} else if (!strcmp(how, "map")) {
+		w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (w == MAP_FAILED)
+			return refused(attack, "mmap(PROT_WRITE, MAP_SHARED) after the mapping");
+		memcpy(w, adv_code43, sizeof(adv_code43));
+	} else {
+		w = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (w == MAP_FAILED)
+			return refused(attack, "mmap(PROT_READ, MAP_SHARED)");
+		if (mprotect(w, 4096, PROT_READ | PROT_WRITE))
+			return refused(attack, "mprotect(PROT_WRITE) of the shared mapping");
+		memcpy(w, adv_code43, sizeof(adv_code43));
+	}
 	close(fd);
 	if (adv_run(attack, x, 43))
 		return 1;
@@ -1463,7 +1481,11 @@ static int adv_wx(const char *what, const char *arg)
 	if (!strcmp(what, "file-alias"))
 		return adv_wx_file_alias(attack, arg);
 	if (!strcmp(what, "write-after-map"))
-		return adv_wx_write_after_map(attack, arg);
+		return adv_wx_write_after_map(attack, arg, "write");
+	if (!strcmp(what, "map-after-map"))
+		return adv_wx_write_after_map(attack, arg, "map");
+	if (!strcmp(what, "mprotect-after-map"))
+		return adv_wx_write_after_map(attack, arg, "mprotect");
 	if (!strcmp(what, "rie-brk") || !strcmp(what, "rie-mmap") || !strcmp(what, "rie-mprotect"))
 		return adv_wx_rie(attack, what + 4);
 	if (!strcmp(what, "ptrace-poke"))

@@ -14,20 +14,13 @@ mod stage;
 use crate::configure::ConfigRequest;
 use crate::ctx::Ctx;
 use crate::kbuild;
-use crate::kconfig::dotconfig::DotConfig;
+use crate::modsign;
 use crate::process::run_logged;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A signing key and certificate given on the command line.
-#[derive(Debug, Clone)]
-pub struct SignKey {
-    /// Private key (PEM).
-    pub key: PathBuf,
-    /// X.509 certificate (PEM or DER).
-    pub cert: PathBuf,
-}
+pub use crate::modsign::SignKey;
 
 /// Builds (or reuses) the kernel for `req` and packages it into `out` (default
 /// `<work>/packages/<build>/rpms`); returns the RPM paths.
@@ -68,19 +61,26 @@ pub fn package(ctx: &Ctx, req: &ConfigRequest, out: Option<&Path>, sign: Option<
     run_logged(Command::new("depmod").arg("-b").arg(&kroot).arg(&kver), &log)?;
 
     // kernel-rampart-devel
-    stage::devel(&stage.join("devel"), &build.source_tree, obj, &kver)?;
+    stage::devel(&stage.join("devel"), &build.source_tree, obj, &kver, &ctx.toolchain.make_vars().join(" "))?;
 
     // kmod-rampart
-    let config = DotConfig::parse(&std::fs::read_to_string(obj.join(".config"))?);
-    let signs = config.value("MODULE_SIG") == "y";
+    let config = modsign::kernel_config(obj)?;
+    let signs = modsign::kernel_checks_signatures(&config);
     let extra = stage.join("kmod/lib/modules").join(&kver).join("extra/rampart");
     std::fs::create_dir_all(&extra)?;
-    for m in &build.modules {
+    for m in build.modules.iter().filter(|m| m.name == kbuild::PRODUCT_MODULES) {
         for ko in &m.kos {
             let dest = extra.join(ko.file_name().context("module without a file name")?);
-            std::fs::copy(ko, &dest)?;
-            if signs {
-                sign_module(obj, &config, sign, &dest, &log)?;
+            // The build signed each module with its own key; another key signs the
+            // unsigned original.
+            match sign {
+                Some(key) if signs => {
+                    std::fs::copy(modsign::unsigned_copy(ko), &dest)?;
+                    modsign::sign(obj, &config, Some(key), &dest, &log)?;
+                }
+                _ => {
+                    std::fs::copy(ko, &dest)?;
+                }
             }
         }
     }
@@ -146,22 +146,4 @@ fn source_date_epoch(source: &Path) -> Result<u64> {
     }
     let modified = std::fs::metadata(source)?.modified()?;
     Ok(modified.duration_since(std::time::UNIX_EPOCH)?.as_secs())
-}
-
-/// Signs `ko` with the kernel's own tool: the given key, else the key the kernel build
-/// generated (CONFIG_MODULE_SIG_KEY, `certs/signing_key.pem`).
-fn sign_module(obj: &Path, config: &DotConfig, given: Option<&SignKey>, ko: &Path, log: &Path) -> Result<()> {
-    let hash = config.value("MODULE_SIG_HASH").trim_matches('"').to_string();
-    let (key, cert) = match given {
-        Some(k) => (k.key.clone(), k.cert.clone()),
-        None => {
-            let key = config.value("MODULE_SIG_KEY").trim_matches('"').to_string();
-            let key = if Path::new(&key).is_absolute() { PathBuf::from(key) } else { obj.join(key) };
-            (key, obj.join("certs/signing_key.x509"))
-        }
-    };
-    if !key.is_file() || !cert.is_file() {
-        bail!("module signing key {} or certificate {} missing", key.display(), cert.display());
-    }
-    run_logged(Command::new(obj.join("scripts/sign-file")).arg(&hash).arg(&key).arg(&cert).arg(ko), log)
 }

@@ -59,7 +59,7 @@ Provides: kernel-devel-uname-r = %{{kver}}
 Headers, Makefiles, build scripts and tools, Module.symvers, and the Rust metadata
 (rust/*.rmeta, the macros library, generated bindings) needed to build out-of-tree
 modules, Rust ones included, against Linux {kver}:
-  make -C /usr/src/kernels/{kver} M=$PWD LLVM=1 RUSTC=<rustc> modules
+  make -C /usr/src/kernels/{kver} M=$PWD $(cat /usr/src/kernels/{kver}/rampart-make-vars) modules
 The Rust metadata only loads into the same compiler that wrote it: rustc {rustc}
 (Debian rustc-web), bindgen {bindgen}, clang {clang}.
 

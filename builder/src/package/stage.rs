@@ -77,9 +77,17 @@ const DEVEL_OBJECT: &[&str] = &[
     "tools/objtool/objtool",
 ];
 
-/// Stages `usr/src/kernels/<kver>` for kernel-devel under `root`.
-pub fn devel(root: &Path, source: &Path, obj: &Path, kver: &str) -> Result<()> {
+/// File in the devel tree naming the make variables the kernel was built with.
+pub const MAKE_VARS_FILE: &str = "rampart-make-vars";
+
+/// Stages `usr/src/kernels/<kver>` for kernel-devel under `root`, with the make
+/// variables `make_vars` the kernel was built with.
+pub fn devel(root: &Path, source: &Path, obj: &Path, kver: &str, make_vars: &str) -> Result<()> {
     let dest = root.join("usr/src/kernels").join(kver);
+    std::fs::create_dir_all(&dest)?;
+    // The make variables the kernel was built with: out-of-tree modules need the same
+    // compiler (`make -C <this dir> M=<module> $(cat rampart-make-vars) modules`).
+    std::fs::write(dest.join(MAKE_VARS_FILE), format!("{make_vars}\n"))?;
     for rel in DEVEL_SOURCE {
         let from = source.join(rel);
         if from.exists() {

@@ -18,7 +18,7 @@
 #include <linux/uidgid_types.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 7
+#define RAMPART_HOOKS_ABI 8
 
 /*
  * Per-task and per-IPC-object state the hook layer keeps for modules, as LSM
@@ -93,7 +93,8 @@ struct vm_area_struct;
  * @mmap_file: security_mmap_file(), for executable mappings and shared writable
  *	file mappings only (the others are not asked about).
  * @file_mprotect: security_file_mprotect(), for changes that make memory
- *	executable or executable memory writable only.
+ *	executable, executable memory writable, or a shared file mapping writable
+ *	only.
  * @shm_shmat: security_shm_shmat().
  * @file_fallocate: vfs_fallocate() with its mode, after the kernel's own checks
  *	(a hook point: anything but plain preallocation changes existing data).
@@ -142,6 +143,12 @@ struct vm_area_struct;
  * @mount_setattr: mount_setattr(2) on @path, with the attributes to set and
  *	clear, before anything changes (a hook point: the kernel has no LSM hook).
  * @personality_change: personality(2) to @persona, before it is set (a hook point).
+ * @file_permission: security_file_permission(), for writes only (@mask has
+ *	MAY_WRITE): write(2) and its vectored, positioned, spliced, copied, aio and
+ *	io_uring forms, on every call.
+ * @write_noappend: a write with RWF_NOAPPEND to a file opened with O_APPEND
+ *	(pwritev2(2), aio, io_uring), which would write at its own offset instead
+ *	of the end: 0 lets it, a negative errno refuses it (a hook point).
  * @task_blob_offset: set by rampart_register_hooks(): where the rampart bytes
  *	start in task->security.
  * @ipc_blob_offset: likewise in kern_ipc_perm->security.
@@ -218,6 +225,8 @@ struct rampart_hook_ops {
 	int (*ptrace_traceme)(struct task_struct *parent);
 	int (*mount_setattr)(const struct path *path, unsigned int attr_set, unsigned int attr_clr);
 	int (*personality_change)(unsigned int persona);
+	int (*file_permission)(struct file *file, int mask);
+	int (*write_noappend)(struct file *file);
 	unsigned int task_blob_offset;
 	unsigned int ipc_blob_offset;
 	struct list_head node;
