@@ -328,9 +328,112 @@ static int rbac_file_receive(struct file *file)
 	return access ? rbac_check(file->f_path.mnt, file->f_path.dentry, access, true) : 0;
 }
 
+/* Subject bit past the capabilities: tracing another subject's tasks (rbac.rs). */
+#define RBAC_CAP_PTRACE_OTHER 63
+#define RBAC_PTRACE_OBJECT "ptrace"
+
+/*
+ * Decides tracing a task of another subject, asked of the tracer's subject in @q
+ * (its `ptrace` option) like a capability; the caller keeps q's policy alive and
+ * reports after dropping its locks.
+ */
+static void rbac_ptrace_decide(struct rbac_query *q, char *subject_path)
+{
+	q->subject_path = subject_path;
+	rampart_rbac_decide(q);
+}
+
+static int rbac_ptrace_report(struct rbac_query *q)
+{
+	rbac_report(q, NULL, NULL, RBAC_PTRACE_OBJECT, false);
+	q->subject_path = NULL;
+	return q->outcome == RBAC_DENY ? -EPERM : 0;
+}
+
+/*
+ * As in grsecurity's RBAC: a subject traces only its own subject's tasks unless it
+ * has the `ptrace` option (a debugger's). Attaching (PTRACE_MODE_ATTACH: ptrace
+ * attach, /proc/<pid>/mem, process_vm_writev, pidfd_getfd) is asked; reading
+ * (/proc/<pid>/maps and the like) is not. A task whose subject is not known for the
+ * current policy (it started before it) counts as another subject's. Called under
+ * the child's task lock: nothing here sleeps.
+ */
+static int rbac_ptrace_access_check(struct task_struct *child, unsigned int mode)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
+	struct rbac_query q = { .is_cap = 1, .access = RBAC_CAP_PTRACE_OTHER,
+				.subject.index = RBAC_NO_SUBJECT };
+	struct rbac_subject_info other;
+	u8 rbac_mode = READ_ONCE(rampart_rbac_mode);
+
+	if (!(mode & PTRACE_MODE_ATTACH) || !rbac_mode || !rbac_user_task() || child == current)
+		return 0;
+	rbac_fill_ids(&q);
+	rcu_read_lock();
+	rbac_policy_peek(&q.policy);
+	if (q.policy.bytes && !rbac_cached_subject(&q, false))
+		rbac_find_subject(&q, false);
+	if ((rbac_task_subject_of(child, q.policy.gen, &other) && other.index == q.subject.index) ||
+	    rampart_rbac_allows(&q, rbac_mode)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rbac_ptrace_decide(&q, subject_path);
+	rcu_read_unlock();
+	return rbac_ptrace_report(&q);
+}
+
+/*
+ * A traced task executing a program of another subject than its tracer's would
+ * run that program with its rights under the tracer's control (PTRACE_TRACEME, or
+ * an attach before exec): unless the tracer's subject has `ptrace`, the exec is
+ * refused, as SELinux refuses such a transition. Asked of the tracer's subject; a
+ * tracer whose subject is not known for the policy (it started before it) counts
+ * as one without `ptrace`, and the subject being entered is reported.
+ */
+static int rbac_traced_exec(struct linux_binprm *bprm)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
+	struct rbac_query q = { .is_cap = 1, .access = RBAC_CAP_PTRACE_OTHER,
+				.subject.index = RBAC_NO_SUBJECT };
+	struct rbac_subject_info tracer_subject;
+	struct rbac_policy *policy;
+	struct task_struct *tracer;
+	u8 rbac_mode = READ_ONCE(rampart_rbac_mode);
+	bool known = false, allowed = true;
+
+	if (!(bprm->unsafe & LSM_UNSAFE_PTRACE) || !rbac_mode || !rbac_user_task())
+		return 0;
+	policy = rbac_policy_get();
+	if (!policy)
+		return 0;
+	rbac_fill_ids(&q);
+	rbac_policy_view(policy, &q.policy);
+	rbac_subject_for_exec(&q, bprm->file);
+	rcu_read_lock();
+	tracer = ptrace_parent(current);
+	if (tracer)
+		known = rbac_task_subject_of(tracer, q.policy.gen, &tracer_subject);
+	rcu_read_unlock();
+	if (tracer && q.subject.index != RBAC_NO_SUBJECT &&
+	    !(known && tracer_subject.index == q.subject.index)) {
+		if (known)
+			q.subject = tracer_subject;
+		else
+			q.subject.caps = 0;
+		allowed = rampart_rbac_allows(&q, rbac_mode);
+		if (!allowed)
+			rbac_ptrace_decide(&q, subject_path);
+	}
+	rbac_policy_put(policy);
+	return allowed ? 0 : rbac_ptrace_report(&q);
+}
+
 static int rbac_bprm_check(struct linux_binprm *bprm)
 {
-	return rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry, RBAC_EXEC, true);
+	int err = rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry, RBAC_EXEC, true);
+
+	return err ? err : rbac_traced_exec(bprm);
 }
 
 /*
@@ -730,6 +833,7 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.file_open = rbac_file_open,
 	.file_receive = rbac_file_receive,
 	.bprm_check = rbac_bprm_check,
+	.ptrace_access_check = rbac_ptrace_access_check,
 	.path_mknod = rbac_path_mknod,
 	.path_mkdir = rbac_path_mkdir,
 	.path_symlink = rbac_path_symlink,

@@ -196,6 +196,15 @@ void rbac_subject_at_exec(const struct linux_binprm *bprm);
 void rbac_subject_forget(void);
 /* Keep subjects in the hook layer's task bytes at @offset in task->security. */
 void rbac_subject_use_task_blob(int offset);
+/*
+ * Copies the subject kept for @t (another task, alive under the caller's RCU
+ * read lock or task lock) for policy load @gen into @out; false when none is
+ * kept for that load (a task from before the policy or the module, one being
+ * decided again, or no hook layer). Does not sleep.
+ */
+bool rbac_task_subject_of(struct task_struct *t, u64 gen, struct rbac_subject_info *out);
+/* Sets q->subject to the subject current would get by executing @file now (may sleep). */
+void rbac_subject_for_exec(struct rbac_query *q, struct file *file);
 
 /* objcache.c: what object walks found, per CPU. */
 int rbac_object_cache_init(void);

@@ -136,15 +136,43 @@ static bool task_subject_lookup(struct rbac_task_subject *ts, struct rbac_query 
 	return true;
 }
 
+/*
+ * Other tasks read the kept subject too (rbac_task_subject_of()): the load is
+ * cleared first and published last, after the rest.
+ */
 static void task_subject_store(struct rbac_task_subject *ts, const struct rbac_query *q, bool exact)
 {
 	if (!q->policy.gen)
 		return;
-	ts->policy_gen = q->policy.gen;
+	WRITE_ONCE(ts->policy_gen, 0);
+	smp_wmb();
 	ts->uid = q->uid;
 	ts->gid = q->gid;
 	ts->exact = exact;
 	ts->subject = q->subject;
+	smp_store_release(&ts->policy_gen, q->policy.gen);
+}
+
+bool rbac_task_subject_of(struct task_struct *t, u64 gen, struct rbac_subject_info *out)
+{
+	int offset = READ_ONCE(rbac_task_blob_offset);
+	struct rbac_task_subject *ts;
+
+	if (offset < 0 || !t->security || !gen)
+		return false;
+	ts = t->security + offset + RAMPART_TASK_BLOB_RBAC;
+	if (smp_load_acquire(&ts->policy_gen) != gen)
+		return false;
+	memcpy(out, &ts->subject, sizeof(*out));
+	smp_rmb();
+	/* Decided again meanwhile: what was copied may be half of each. */
+	return READ_ONCE(ts->policy_gen) == gen;
+}
+
+void rbac_subject_for_exec(struct rbac_query *q, struct file *file)
+{
+	q->subject.index = RBAC_NO_SUBJECT;
+	walk_subject(q, file, true);
 }
 
 bool rbac_cached_subject(struct rbac_query *q, bool may_sleep)
@@ -174,7 +202,7 @@ void rbac_subject_forget(void)
 	struct rbac_task_subject *ts = task_subject();
 
 	if (ts)
-		ts->policy_gen = 0;
+		WRITE_ONCE(ts->policy_gen, 0);
 }
 
 void rbac_subject_at_exec(const struct linux_binprm *bprm)
@@ -186,7 +214,7 @@ void rbac_subject_at_exec(const struct linux_binprm *bprm)
 	if (!ts || !bprm->file)
 		return;
 	/* Whatever was kept belongs to the previous program. */
-	ts->policy_gen = 0;
+	WRITE_ONCE(ts->policy_gen, 0);
 	rbac_fill_ids(&q);
 	policy = rbac_policy_get();
 	if (!policy)

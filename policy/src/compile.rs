@@ -175,7 +175,8 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
             let own: Vec<(String, u32)> = s.objects.iter().map(|o| (o.path.clone(), o.modes)).collect();
             objects.retain(|(p, _)| !own.iter().any(|(q, _)| q == p));
             let objects = [own, objects].concat();
-            let caps = apply_caps(caps, &s.caps);
+            let caps = apply_caps(caps, &s.caps) & !(1u64 << rbac::CAP_PTRACE_OTHER);
+            let caps = if s.ptrace { caps | 1u64 << rbac::CAP_PTRACE_OTHER } else { caps };
             flat.push((objects, caps));
             for key in resolve(&s.path).with_context(|| format!("subject {} (line {})", quote_str(&s.path), s.line))? {
                 keys.push(EntryOut { key, value: index as u64, path: s.path.clone() });
@@ -334,6 +335,18 @@ pub(crate) mod tests {
         let at = rbac::HEADER_LEN + roles * rbac::ROLE_LEN + index * rbac::SUBJECT_LEN + 16;
         bytes[at..at + 4].copy_from_slice(&start.to_le_bytes());
         bytes[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
+    }
+
+    #[test]
+    fn ptrace_is_a_subject_bit_not_inherited_and_validated() {
+        let text = "role default\n  subject /\n    / rx\n  subject /usr/bin ptrace inherits /\n    / rx\n  subject /usr/bin/app inherits /usr/bin\n    / rx\n";
+        let bytes = compile(&PolicyText::parse(text).unwrap(), &fake()).unwrap().bytes;
+        let p = Policy::parse(&bytes).unwrap();
+        let bit = 1u64 << rbac::CAP_PTRACE_OTHER;
+        assert_eq!(p.subject(0).unwrap().caps & bit, 0);
+        assert_eq!(p.subject(1).unwrap().caps & bit, bit);
+        assert_eq!(p.subject(2).unwrap().caps & bit, 0, "an heir does not get ptrace");
+        assert_eq!(p.subject(1).unwrap().caps & !bit, p.subject(0).unwrap().caps);
     }
 
     #[test]

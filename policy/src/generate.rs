@@ -65,6 +65,8 @@ fn under(path: &str, prefix: &str) -> bool {
 struct Learned {
     objects: BTreeMap<String, u32>,
     caps: BTreeSet<u32>,
+    /// Traced a task of another subject (learned as the `ptrace` pseudo-capability).
+    ptrace: bool,
     /// Files whose names are not UTF-8: the kernel's policy cannot name them.
     not_utf8: BTreeMap<Vec<u8>, u32>,
     /// Objects that are not paths (`anon_inode:[pidfd]`, `pipe:[N]`, ...).
@@ -164,6 +166,10 @@ impl LearningLog {
         crate::text::check_path(&subject).ok()?;
         let learned = self.subjects.entry(subject).or_default();
         let Some(letters) = letters else {
+            if object == b"ptrace" {
+                learned.ptrace = true;
+                return Some(());
+            }
             let n = CAPS.iter().position(|c| c.as_bytes() == object)?;
             learned.caps.insert(n as u32);
             return Some(());
@@ -279,6 +285,7 @@ pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateC
                     path: "/".into(),
                     inherits: None,
                     learn: false,
+                    ptrace: false,
                     objects: vec![ObjectDef { path: "/".into(), modes: access::READ | access::EXEC, line: 0 }],
                     caps: Vec::new(),
                     line: 0,
@@ -314,6 +321,7 @@ pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateC
                 subject.objects.push(h);
             }
             subject.caps = caps;
+            subject.ptrace |= learned.ptrace;
             subject.notes.extend(notes);
             subject.notes.push(format!("generated from {} learned accesses", learned.objects.len()));
         }
@@ -330,6 +338,7 @@ pub fn generate(log: &LearningLog, base: Option<&PolicyText>, config: &GenerateC
             path: path.clone(),
             inherits: None,
             learn: false,
+            ptrace: learned.ptrace,
             objects,
             caps,
             line: 0,
@@ -394,6 +403,22 @@ mod tests {
         format!(
             r#"{{"seq":1,"module":"rbac","decision":"learn","uid":1000,"exe":"{exe}","object":"{object}","reason":"subject={subject} access={access}"}}"#
         )
+    }
+
+    #[test]
+    fn a_traced_subject_is_learned_as_ptrace() {
+        let dbg = "/usr/bin/dbg";
+        let lines = [
+            ev(dbg, "/etc/dbg.conf", dbg, "r"),
+            format!(
+                r#"{{"seq":2,"module":"rbac","decision":"learn","exe":"{dbg}","object":"ptrace","reason":"subject={dbg} capability"}}"#
+            ),
+        ];
+        let config = GenerateConfig::default();
+        let log = LearningLog::read(&lines.join("\n"), &config);
+        let text = generate(&log, None, &config).unwrap().to_string();
+        assert!(text.contains("subject /usr/bin/dbg ptrace\n"), "{text}");
+        assert!(!text.contains("subject / ptrace"), "{text}");
     }
 
     #[test]

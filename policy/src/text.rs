@@ -72,6 +72,8 @@ pub struct SubjectDef {
     pub inherits: Option<String>,
     /// Learning for this subject.
     pub learn: bool,
+    /// May trace tasks of other subjects (`ptrace`).
+    pub ptrace: bool,
     /// Objects, in file order.
     pub objects: Vec<ObjectDef>,
     /// Capability changes, in file order (`true`: add).
@@ -474,6 +476,7 @@ impl PolicyText {
             path,
             inherits: None,
             learn: false,
+            ptrace: false,
             objects: Vec::new(),
             caps: Vec::new(),
             line,
@@ -489,6 +492,7 @@ impl PolicyText {
                     i += 1;
                 }
                 Some("learn") => subject.learn = true,
+                Some("ptrace") => subject.ptrace = true,
                 _ => return Err(format!("unknown subject option {}", quote_str(&w[i].text))),
             }
             i += 1;
@@ -567,7 +571,7 @@ impl fmt::Display for PolicyText {
                 if let Some(parent) = &s.inherits {
                     write!(f, " inherits {}", quote_str(parent))?;
                 }
-                writeln!(f, "{}", if s.learn { " learn" } else { "" })?;
+                writeln!(f, "{}{}", if s.ptrace { " ptrace" } else { "" }, if s.learn { " learn" } else { "" })?;
                 for note in &s.notes {
                     writeln!(f, "    # {}", comment_text(note))?;
                 }
@@ -608,6 +612,19 @@ mod tests {
         assert_eq!(p.roles[1].applies_to, RoleFor::User(0));
         let again = PolicyText::parse(&p.to_string()).unwrap();
         assert_eq!(again.to_string(), p.to_string());
+    }
+
+    #[test]
+    fn the_ptrace_option_parses_and_round_trips() {
+        let p =
+            PolicyText::parse("role default\n  subject /\n    / rx\n  subject /usr/bin/gdb ptrace learn\n    / rx\n")
+                .unwrap();
+        let gdb = &p.roles[0].subjects[1];
+        assert!(gdb.ptrace && gdb.learn);
+        assert!(!p.roles[0].subjects[0].ptrace);
+        assert!(p.to_string().contains("subject /usr/bin/gdb ptrace learn\n"), "{p}");
+        assert_eq!(PolicyText::parse(&p.to_string()).unwrap().to_string(), p.to_string());
+        assert!(PolicyText::parse("role default\n  subject / trace\n    / rx\n").is_err());
     }
 
     #[test]

@@ -1364,17 +1364,46 @@ static int adv_poke(pid_t pid, unsigned long at, const void *data, size_t len)
 	return 0;
 }
 
-/* RBAC: a traced child running another subject's program reads @path for the tracer. */
-static int adv_trace_read(char **argv, const char *path)
+/* Starts @argv untraced and attaches to it once it runs: -1 when refused. */
+static pid_t adv_spawn_attached(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0)
+		return -1;
+	usleep(300000);
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0)) {
+		int saved = errno;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = saved;
+		return -1;
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	return pid;
+}
+
+/*
+ * RBAC: a traced child running another subject's program reads @path for the tracer;
+ * traced from its start (PTRACE_TRACEME, then exec), or attached to once it runs.
+ */
+static int adv_trace_read(char **argv, const char *path, int attach)
 {
 	struct user_regs_struct regs;
 	char content[72] = "";
 	unsigned long str, buf;
 	long fd, n;
-	pid_t pid = adv_spawn_traced(argv);
+	pid_t pid = attach ? adv_spawn_attached(argv) : adv_spawn_traced(argv);
 
 	if (pid < 0 || ptrace(PTRACE_GETREGS, pid, 0, &regs))
-		return refused("trace-read", "PTRACE_TRACEME + exec");
+		return refused("trace-read", attach ? "PTRACE_ATTACH" : "PTRACE_TRACEME + exec");
 	str = (regs.rsp - 4096) & ~15UL;
 	buf = str + 1024;
 	if (adv_poke(pid, str, path, strlen(path) + 1))
@@ -1602,7 +1631,9 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "userns-inject"))
 		return adv_userns_inject(argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "trace-read"))
-		return adv_trace_read(argv + 3, argv[2]);
+		return adv_trace_read(argv + 3, argv[2], 0);
+	if (argc >= 4 && !strcmp(argv[1], "attach-read"))
+		return adv_trace_read(argv + 3, argv[2], 1);
 	if (argc == 4 && !strcmp(argv[1], "append"))
 		return adv_append(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "hidden-probe"))

@@ -250,6 +250,21 @@ static int bench_once(const char *kind)
 			close(fd);
 		return p == MAP_FAILED ? -1 : munmap(p, 4096);
 	}
+	if (!strcmp(kind, "write") || !strcmp(kind, "writem")) {
+		/* pwrite of one byte to a file; writem: a file that is mapped (shared, read-only). */
+		static int wfd = -1;
+		static char block[4096];
+
+		if (wfd < 0) {
+			wfd = open("/tmp/rampart-bench-write", O_RDWR | O_CREAT | O_TRUNC, 0600);
+			if (wfd < 0 || pwrite(wfd, block, sizeof(block), 0) != sizeof(block))
+				return -1;
+			if (!strcmp(kind, "writem") &&
+			    mmap(NULL, sizeof(block), PROT_READ, MAP_SHARED, wfd, 0) == MAP_FAILED)
+				return -1;
+		}
+		return pwrite(wfd, "x", 1, 0) == 1 ? 0 : -1;
+	}
 	if (!strcmp(kind, "mprotect")) {
 		static void *page;
 
@@ -278,7 +293,8 @@ static int cmd_bench(const char *kind, long n)
 
 	if (strcmp(kind, "open") && strcmp(kind, "fork") && strcmp(kind, "exec") &&
 	    strcmp(kind, "unshare") && strcmp(kind, "stat") && strcmp(kind, "mmap") &&
-	    strcmp(kind, "mmapx") && strcmp(kind, "mprotect"))
+	    strcmp(kind, "mmapx") && strcmp(kind, "mprotect") && strcmp(kind, "write") &&
+	    strcmp(kind, "writem"))
 		return 2;
 	start = now_ns();
 	for (long i = 0; i < n; i++)

@@ -99,6 +99,13 @@ pub mod role_kind {
 /// Highest capability number (CAP_CHECKPOINT_RESTORE in Linux 6.12).
 pub const CAP_LAST: u32 = 40;
 
+/// Subject capability bit past the kernel's capabilities: tracing (`ptrace` attach, or
+/// exec while traced into another subject) tasks of other subjects, the subject's
+/// `ptrace` option. Asked about like a capability, with this number.
+pub const CAP_PTRACE_OTHER: u32 = 63;
+/// Every capability bit a compiled subject may hold.
+pub const SUBJECT_CAPS: u64 = ((1u64 << (CAP_LAST + 1)) - 1) | (1u64 << CAP_PTRACE_OTHER);
+
 /// Why a compiled policy was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyError {
@@ -454,7 +461,7 @@ impl<'a> Policy<'a> {
         }
         for i in 0..self.subjects {
             let s = self.subject(i).ok_or(PolicyError::Range)?;
-            if s.flags & !LEARN != 0 || s.caps >> (CAP_LAST + 1) != 0 {
+            if s.flags & !LEARN != 0 || s.caps & !SUBJECT_CAPS != 0 {
                 return Err(PolicyError::Unknown);
             }
             if s.role >= self.roles || (s.parent != u32::MAX && s.parent >= i) {

@@ -1,5 +1,7 @@
 # Benchmark (not a pass/fail timing test): anonymous mmap+munmap, an executable file
-# mapping (what the dynamic loader does for each library), mprotect and fork+exec+wait
+# mapping (what the dynamic loader does for each library), mprotect, fork+exec+wait, and
+# a one-byte pwrite to a file that is not mapped (`write`) and to one that is (`writem`:
+# the hook layer then walks its mappings for an executable one)
 # with rampart_wx unloaded and loaded (W^X enforcing, and TPE enforcing too),
 # interleaved over rounds in one boot; ratios to unloaded as in 01 (bench.sh).
 . /rampart/lib.sh
@@ -17,7 +19,7 @@ while [ $round -lt "$ROUNDS" ]; do
 			echo enforce > $WX/tpe_mode
 			;;
 		esac
-		bench_measure $config mmap:4000 mmapx:2000 mprotect:4000 exec:40
+		bench_measure $config mmap:4000 mmapx:2000 mprotect:4000 exec:40 write:4000 writem:4000
 	done
 	round=$((round + 1))
 done > /tmp/bench-wx.txt
