@@ -70,6 +70,7 @@ pub fn build(ctx: &Ctx, req: &ConfigRequest) -> Result<BuildMetadata> {
         seed_objdir(ctx, &configured, &obj)?;
         std::fs::create_dir_all(&obj)?;
         std::fs::write(dir.join(SOURCE_TREE_STAMP), configured.source.tree.to_string_lossy().as_bytes())?;
+        std::fs::write(dir.join(KIND_STAMP), build_kind(&configured.target, &configured.variant))?;
         std::fs::write(obj.join(".config"), &config_text)?;
         let stats_key = format!("kernel-steps-{}-{}", configured.target, configured.variant);
         let steps = make_progress::run(&mut make, &kernel_log, "kernel", step_estimate(ctx, &stats_key))?;
@@ -223,10 +224,13 @@ fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
         .filter(|dir| std::fs::read_to_string(dir.join(SOURCE_TREE_STAMP)).is_ok_and(|t| t == tree))
         .filter_map(|dir| {
             let finished = std::fs::metadata(dir.join("kernel.done")).ok()?.modified().ok()?;
-            let same_kind = std::fs::read(dir.join("metadata.json"))
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<BuildMetadata>(&bytes).ok())
-                .is_some_and(|m| m.target == configured.target && m.variant == configured.variant);
+            // A finished kernel whose modules failed has no metadata yet: its stamp says.
+            let wanted = build_kind(&configured.target, &configured.variant);
+            let same_kind = std::fs::read_to_string(dir.join(KIND_STAMP)).is_ok_and(|k| k == wanted)
+                || std::fs::read(dir.join("metadata.json"))
+                    .ok()
+                    .and_then(|bytes| serde_json::from_slice::<BuildMetadata>(&bytes).ok())
+                    .is_some_and(|m| m.target == configured.target && m.variant == configured.variant);
             Some(((same_kind, finished), dir))
         })
         .max();
@@ -249,6 +253,12 @@ fn seed_objdir(ctx: &Ctx, configured: &Configured, obj: &Path) -> Result<()> {
 
 /// File in a build directory naming the source tree its objects were built from.
 const SOURCE_TREE_STAMP: &str = "source-tree";
+/// File in a build directory naming its target and variant.
+const KIND_STAMP: &str = "build-kind";
+
+fn build_kind(target: &str, variant: &str) -> String {
+    format!("{target} {variant}")
+}
 
 /// Loads the metadata of the last build of a target and variant.
 pub fn last_build(ctx: &Ctx, target: &str, variant: &str) -> Result<BuildMetadata> {

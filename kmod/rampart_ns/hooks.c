@@ -421,6 +421,7 @@ static struct rampart_hook_ops ns_hook_ops = {
 	.file_setown = ns_file_setown,
 	.path_open = ns_path_open,
 	.path_access = ns_path_access,
+	.path_visible = ns_path_open,
 	.task_setscheduler = ns_task_setscheduler,
 	.mount_setattr = ns_mount_setattr,
 	.unix_stream_connect = ns_unix_stream_connect,

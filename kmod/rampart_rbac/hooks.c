@@ -17,7 +17,8 @@
  * other range operations), mmap_file and file_mprotect (PROT_EXEC file
  * mappings need x), bprm_committing_creds (inherited descriptors revalidated at
  * exec), bprm_committed_creds (the subject is decided at exec and kept with the
- * task), inode_getattr, path_open (O_PATH), path_access and chdir (hidden), filldir
+ * task), inode_getattr, path_open (O_PATH), path_access, chdir and path_visible
+ * (name_to_handle_at, xattrs by path, utimensat, EEXIST: hidden), filldir
  * (hidden entries are left out of listings), path_chmod and path_chown (w; m
  * too to make a file setuid or setgid, as creating one does in path_mknod) and
  * capable. Those called in process context may sleep, so their walks cross mount
@@ -855,6 +856,7 @@ static struct rampart_hook_ops rbac_hook_ops = {
 	.path_chown = rbac_path_chown,
 	.path_open = rbac_hidden_check,
 	.path_access = rbac_path_access,
+	.path_visible = rbac_hidden_check,
 	.chdir = rbac_hidden_check,
 	.filldir = rbac_filldir,
 	.bprm_committed_creds = rbac_bprm_committed_creds,

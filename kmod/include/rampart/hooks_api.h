@@ -146,6 +146,11 @@ struct vm_area_struct;
  * @file_permission: security_file_permission(), for writes only (@mask has
  *	MAY_WRITE): write(2) and its vectored, positioned, spliced, copied, aio and
  *	io_uring forms, on every call.
+ * @path_visible: a system call resolved @path to an existing object and is about
+ *	to tell something of it, if only that it exists: name_to_handle_at(2),
+ *	the path forms of getxattr/listxattr/setxattr/removexattr, utimensat(2), and
+ *	creating a name that exists (EEXIST from mkdir, mknod, symlink, link); its
+ *	error is returned instead (a hook point).
  * @write_noappend: a write with RWF_NOAPPEND to a file opened with O_APPEND
  *	(pwritev2(2), aio, io_uring), which would write at its own offset instead
  *	of the end: 0 lets it, a negative errno refuses it (a hook point).
@@ -227,6 +232,7 @@ struct rampart_hook_ops {
 	int (*personality_change)(unsigned int persona);
 	int (*file_permission)(struct file *file, int mask);
 	int (*write_noappend)(struct file *file);
+	int (*path_visible)(const struct path *path);
 	unsigned int task_blob_offset;
 	unsigned int ipc_blob_offset;
 	struct list_head node;
