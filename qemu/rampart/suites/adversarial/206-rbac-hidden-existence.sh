@@ -1,7 +1,9 @@
 # grsecurity RBAC `h` (and its known weakness, existence leaks): "hidden objects are as
 # if they did not exist" (docs/rbac.md). stat, access, O_PATH and listings are covered
 # (security suite 414); other calls that resolve the name say whether it exists: chdir,
-# name_to_handle_at, getxattr (ENODATA), mkdir (EEXIST), rmdir (ENOTEMPTY), utimensat.
+# name_to_handle_at, getxattr (ENODATA), mkdir (EEXIST), rmdir (ENOTEMPTY), utimensat
+# (with the times "now": with both UTIME_OMIT the kernel returns 0 for any name, even a
+# missing one, before looking it up).
 . /rampart/lib.sh
 load rampart_rbac
 P=/usr/sbin/adv-peek

@@ -16,4 +16,4 @@ case "$failure" in
 *) die "CFI failure at another call site: $failure" ;;
 esac
 [ "$rc" -ne 0 ] || die "the writer was not stopped"
-echo "trapped (writer exit $rc): ${failure#*] }"
+echo "trapped (writer exit $rc): CFI failure at ${failure#*CFI failure at }"
