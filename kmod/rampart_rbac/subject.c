@@ -169,11 +169,6 @@ bool rbac_task_subject_of(struct task_struct *t, u64 gen, struct rbac_subject_in
 	return READ_ONCE(ts->policy_gen) == gen;
 }
 
-void rbac_subject_for_exec(struct rbac_query *q, struct file *file)
-{
-	q->subject.index = RBAC_NO_SUBJECT;
-	walk_subject(q, file, true);
-}
 
 bool rbac_cached_subject(struct rbac_query *q, bool may_sleep)
 {
@@ -195,6 +190,12 @@ static void walk_subject(struct rbac_query *q, struct file *exe, bool may_sleep)
 		return;
 	rbac_walk(q, exe->f_path.mnt, exe->f_path.dentry, may_sleep);
 	rampart_rbac_end_subject(q);
+}
+
+void rbac_subject_for_exec(struct rbac_query *q, struct file *file)
+{
+	q->subject.index = RBAC_NO_SUBJECT;
+	walk_subject(q, file, true);
 }
 
 void rbac_subject_forget(void)

@@ -245,6 +245,13 @@ int rampart_register_hooks(struct rampart_hook_ops *ops);
  * the number is not reused by the program's next open).
  */
 int rampart_replace_fd(unsigned int fd, struct file *file);
+struct address_space;
+/*
+ * Whether any process maps pages of @mapping executable right now (a VM_EXEC
+ * mapping in its i_mmap tree). Takes i_mmap_rwsem for reading, so it may sleep;
+ * callers may hold an mm's mmap_lock (the kernel's lock order).
+ */
+bool rampart_mapped_executable(struct address_space *mapping);
 void rampart_unregister_hooks(struct rampart_hook_ops *ops);
 /* END copy */
 #endif

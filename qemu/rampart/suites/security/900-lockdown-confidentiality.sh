@@ -1,7 +1,7 @@
 # Lockdown in confidentiality mode (the strictest) on the patched kernels: rampart's
 # hooks there need no kprobes, so its modules keep loading (signed) and enforcing
 # while lockdown refuses kprobes, /dev/mem and the rest. The vanilla kernel's
-# fallback hooks through kretprobes, which confidentiality refuses, and its unsigned
+# fallback hooks through kretprobes, which confidentiality refuses, and unsigned
 # modules could not load under any lockdown mode: it stays at none. Runs last: a
 # lockdown mode cannot be lowered again in the same boot.
 . /rampart/lib.sh
@@ -9,7 +9,7 @@ lockdown=/sys/kernel/security/lockdown
 [ -r $lockdown ] || die "no lockdown LSM"
 grep -q '\[none\]' $lockdown || die "lockdown already raised: $(cat $lockdown)"
 if [ "$(variant)" = vanilla ]; then
-	echo "vanilla: lockdown stays none ($(cat $lockdown)): the fallback needs kprobes and its modules are unsigned"
+	echo "vanilla: lockdown stays none ($(cat $lockdown)): the fallback needs kprobes"
 	exit 0
 fi
 echo confidentiality > $lockdown || die "cannot raise lockdown"
