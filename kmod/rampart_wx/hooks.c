@@ -114,6 +114,7 @@ static int wx_check_text_change(struct file *file, unsigned long addr)
 	return wx_judge(WX_WRITE_TEXT, wx_current_exempt(), file, addr);
 }
 
+/* The hook layer asks only about writes to files that something maps. */
 static int wx_file_permission(struct file *file, int mask)
 {
 	return (mask & MAY_WRITE) ? wx_check_text_change(file, 0) : 0;

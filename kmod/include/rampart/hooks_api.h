@@ -143,9 +143,9 @@ struct vm_area_struct;
  * @mount_setattr: mount_setattr(2) on @path, with the attributes to set and
  *	clear, before anything changes (a hook point: the kernel has no LSM hook).
  * @personality_change: personality(2) to @persona, before it is set (a hook point).
- * @file_permission: security_file_permission(), for writes only (@mask has
- *	MAY_WRITE): write(2) and its vectored, positioned, spliced, copied, aio and
- *	io_uring forms, on every call.
+ * @file_permission: security_file_permission(), for writes (@mask has
+ *	MAY_WRITE) to files something maps (mapping_mapped()) only: write(2) and its
+ *	vectored, positioned, spliced, copied, fallocate, aio and io_uring forms.
  * @path_visible: a system call resolved @path to an existing object and is about
  *	to tell something of it, if only that it exists: name_to_handle_at(2),
  *	the path forms of getxattr/listxattr/setxattr/removexattr, utimensat(2), and
