@@ -3,8 +3,8 @@
 # `bench` guest suite under QEMU's instruction counting (`boot-test --icount`: the
 # guest clock advances 1 ns per instruction executed, so "ns/op" is instructions per
 # operation, the same from run to run whatever the host does) and records, per kernel,
-# the fastest of the interleaved rounds as ratios to the modules unloaded, all from
-# the same boot:
+# the fastest of the interleaved rounds as ratios to the modules unloaded, and the
+# median of the per-round ratios, all from the same boot:
 #   rampart_devmem: open+close, fork+wait, fork+exec+wait; native hooks and (patched
 #                   kernel) the kretprobe fallback forced
 #   rampart_ns + rampart_brute: fork+wait, fork+exec+wait, fork+unshare(user ns)
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 rampart=${RAMPART:-target/release/rampart}
 out=bench/results/kmod-overhead.md
 {
-	echo "# rampart kernel module overhead (QEMU TCG with -icount: guest ns = instructions executed; fastest of interleaved rounds)"
+	echo "# rampart kernel module overhead (QEMU TCG with -icount: guest ns = instructions executed; fastest of interleaved rounds, and the median of per-round ratios)"
 	echo
 	echo "Recorded $(date -u +%Y-%m-%d) with \`bench/kmod-overhead.sh\`; ratios are to the unloaded baseline of the same boot."
 	echo
