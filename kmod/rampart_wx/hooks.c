@@ -8,7 +8,8 @@
  * task_prctl (a program asks whether W^X applies to it); and, for the code
  * under executable file mappings, file_permission (every write path), shared
  * writable mappings (mmap_file) and shared mappings made writable
- * (file_mprotect): a file mapped executable by anyone cannot be changed
+ * (file_mprotect), and truncation (file_truncate, path_truncate): a file
+ * mapped executable by anyone cannot be changed
  * (rampart_mapped_executable() walks its mappings).
  *
  * Without it (mode "fallback"), kretprobes on security_mmap_file(),
@@ -66,13 +67,13 @@ static int wx_report(enum wx_rule rule, u8 verdict, const char *object)
 }
 
 /* "anonymous memory at 0x...", or "<path> at 0x..." (0: not placed yet). */
-static void describe(char *out, size_t cap, const struct file *file, unsigned long addr)
+static void describe_path(char *out, size_t cap, const struct path *path, unsigned long addr)
 {
 	char buf[256];
 	const char *name = "anonymous memory";
 
-	if (file) {
-		name = d_path(&file->f_path, buf, sizeof(buf));
+	if (path) {
+		name = d_path(path, buf, sizeof(buf));
 		if (IS_ERR(name))
 			name = "(unnamed file)";
 	}
@@ -82,15 +83,25 @@ static void describe(char *out, size_t cap, const struct file *file, unsigned lo
 		scnprintf(out, cap, "%s", name);
 }
 
-static int wx_judge(enum wx_rule rule, bool exempt, const struct file *file, unsigned long addr)
+static void describe(char *out, size_t cap, const struct file *file, unsigned long addr)
+{
+	describe_path(out, cap, file ? &file->f_path : NULL, addr);
+}
+
+static int wx_judge_path(enum wx_rule rule, bool exempt, const struct path *path, unsigned long addr)
 {
 	char object[320];
 	u8 verdict = rampart_wx_decide(rule, exempt);
 
 	if (verdict != WX_AUDIT && verdict != WX_DENY)
 		return 0;
-	describe(object, sizeof(object), file, addr);
+	describe_path(object, sizeof(object), path, addr);
 	return wx_report(rule, verdict, object);
+}
+
+static int wx_judge(enum wx_rule rule, bool exempt, const struct file *file, unsigned long addr)
+{
+	return wx_judge_path(rule, exempt, file ? &file->f_path : NULL, addr);
 }
 
 static bool wx_user_task(void)
@@ -103,15 +114,37 @@ static bool wx_user_task(void)
  * the code under that mapping would change after its checks. Refused as
  * writable text, like writing to a running program (ETXTBSY). lsm mode only.
  */
-static int wx_check_text_change(struct file *file, unsigned long addr)
+static int wx_check_text_change_of(const struct path *path, struct address_space *mapping,
+				   unsigned long addr)
 {
 	bool (*walk)(struct address_space *mapping) = READ_ONCE(mapped_executable);
 
-	if (!walk || !file || !wx_user_task() || !rampart_wx_active())
+	if (!walk || !mapping || !wx_user_task() || !rampart_wx_active())
 		return 0;
-	if (!mapping_mapped(file->f_mapping) || !walk(file->f_mapping))
+	if (!mapping_mapped(mapping) || !walk(mapping))
 		return 0;
-	return wx_judge(WX_WRITE_TEXT, wx_current_exempt(), file, addr);
+	return wx_judge_path(WX_WRITE_TEXT, wx_current_exempt(), path, addr);
+}
+
+static int wx_check_text_change(struct file *file, unsigned long addr)
+{
+	return file ? wx_check_text_change_of(&file->f_path, file->f_mapping, addr) : 0;
+}
+
+/*
+ * Truncating a file mapped executable (truncate(2), ftruncate(2), open with
+ * O_TRUNC) zero-fills or cuts the code under the mapping: refused as a change.
+ */
+static int wx_file_truncate(struct file *file)
+{
+	return wx_check_text_change(file, 0);
+}
+
+static int wx_path_truncate(const struct path *path)
+{
+	struct inode *inode = d_inode(path->dentry);
+
+	return inode ? wx_check_text_change_of(path, inode->i_mapping, 0) : 0;
 }
 
 /* The hook layer asks only about writes to files that something maps. */
@@ -279,6 +312,8 @@ static struct rampart_hook_ops wx_hook_ops = {
 	.task_prctl = wx_task_prctl,
 	.personality_change = wx_personality,
 	.file_permission = wx_file_permission,
+	.file_truncate = wx_file_truncate,
+	.path_truncate = wx_path_truncate,
 };
 
 /* fallback mode */

@@ -929,8 +929,9 @@ static int adv_wx_file_alias(const char *attack, const char *path)
 
 /*
  * Mapped read+exec while nobody writes it, then opened for writing and rewritten:
- * by pwrite ("write"), through a new shared writable mapping ("map"), or through
- * a read-only shared mapping made writable with mprotect ("mprotect").
+ * by pwrite ("write"), through a new shared writable mapping ("map"), through a
+ * read-only shared mapping made writable with mprotect ("mprotect"), or cut to
+ * nothing and regrown with zeros by truncate(2) ("truncate").
  */
 static int adv_wx_write_after_map(const char *attack, const char *path, const char *how)
 {
@@ -949,6 +950,12 @@ static int adv_wx_write_after_map(const char *attack, const char *path, const ch
 	close(fd);
 	if (adv_run(attack, x, 42))
 		return 1;
+	if (!strcmp(how, "truncate")) {
+		if (truncate(path, 0) || truncate(path, 4096))
+			return refused(attack, "truncate after the mapping");
+		printf("%s: done (code under an executable mapping truncated to zeros)\n", attack);
+		return 0;
+	}
 	fd = open(path, !strcmp(how, "write") ? O_WRONLY : O_RDWR);
 	if (fd < 0)
 		return refused(attack, "open for writing after the mapping");
@@ -1515,6 +1522,8 @@ static int adv_wx(const char *what, const char *arg)
 		return adv_wx_write_after_map(attack, arg, "map");
 	if (!strcmp(what, "mprotect-after-map"))
 		return adv_wx_write_after_map(attack, arg, "mprotect");
+	if (!strcmp(what, "truncate-after-map"))
+		return adv_wx_write_after_map(attack, arg, "truncate");
 	if (!strcmp(what, "rie-brk") || !strcmp(what, "rie-mmap") || !strcmp(what, "rie-mprotect"))
 		return adv_wx_rie(attack, what + 4);
 	if (!strcmp(what, "ptrace-poke"))

@@ -4,14 +4,15 @@
 # descriptor: the file is then mapped read+exec and rewritten through the writable view.
 # (2) A file mapped read+exec while nobody writes it is opened for writing afterwards
 # and rewritten (TOCTOU between the check and the use): by pwrite, through a new shared
-# writable mapping, or through a read-only shared mapping made writable by mprotect.
+# writable mapping, through a read-only shared mapping made writable by mprotect, or
+# by truncate(2).
 # The patched kernel refuses changes to a file anyone maps executable; the fallback
 # cannot walk a file's mappings (documented limit).
 . /rampart/lib.sh
 load rampart_wx
 echo enforce > $WX/mode
 results=$(rampart-attack adv-wx file-alias /tmp/adv302-a 2>&1)
-for how in write map mprotect; do
+for how in write map mprotect truncate; do
 	results="$results; $(rampart-attack adv-wx $how-after-map /tmp/adv302-$how 2>&1)"
 	rm -f /tmp/adv302-$how
 done
