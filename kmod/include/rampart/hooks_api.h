@@ -66,7 +66,8 @@ struct vm_area_struct;
  * @path_mknod: security_path_mknod().
  * @path_chmod: security_path_chmod().
  * @task_kill: security_task_kill().
- * @ptrace_access_check: security_ptrace_access_check().
+ * @ptrace_access_check: security_ptrace_access_check(), under the child's task
+ *	lock: must not sleep.
  * @bprm_check: security_bprm_check().
  * @fchdir: fchdir(2) to an open directory (a rampart hook point, not an LSM hook).
  * @path_mkdir: security_path_mkdir().
