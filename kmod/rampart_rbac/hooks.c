@@ -391,6 +391,11 @@ static int rbac_ptrace_access_check(struct task_struct *child, unsigned int mode
  * refused, as SELinux refuses such a transition. Asked of the tracer's subject; a
  * tracer whose subject is not known for the policy (it started before it) counts
  * as one without `ptrace`, and the subject being entered is reported.
+ *
+ * The same holds for an exec while a task outside the thread group shares
+ * current's root, working directory and umask (CLONE_FS: LSM_UNSAFE_SHARE): those
+ * tasks stay in the old subject and keep steering where the new program's
+ * names resolve, so the old subject needs `ptrace` too.
  */
 static int rbac_traced_exec(struct linux_binprm *bprm)
 {
@@ -403,7 +408,10 @@ static int rbac_traced_exec(struct linux_binprm *bprm)
 	u8 rbac_mode = READ_ONCE(rampart_rbac_mode);
 	bool known = false, allowed = true;
 
-	if (!(bprm->unsafe & LSM_UNSAFE_PTRACE) || !rbac_mode || !rbac_user_task())
+	bool shared = bprm->unsafe & LSM_UNSAFE_SHARE;
+
+	if (!(bprm->unsafe & (LSM_UNSAFE_PTRACE | LSM_UNSAFE_SHARE)) || !rbac_mode ||
+	    !rbac_user_task())
 		return 0;
 	policy = rbac_policy_get();
 	if (!policy)
@@ -412,7 +420,9 @@ static int rbac_traced_exec(struct linux_binprm *bprm)
 	rbac_policy_view(policy, &q.policy);
 	rbac_subject_for_exec(&q, bprm->file);
 	rcu_read_lock();
-	tracer = ptrace_parent(current);
+	tracer = (bprm->unsafe & LSM_UNSAFE_PTRACE) ? ptrace_parent(current) : NULL;
+	if (!tracer && shared)
+		tracer = current;	/* before the exec: the subject the sharers have */
 	if (tracer)
 		known = rbac_task_subject_of(tracer, q.policy.gen, &tracer_subject);
 	rcu_read_unlock();
@@ -537,11 +547,64 @@ static bool rbac_granted(struct vfsmount *mnt, struct dentry *dentry, u32 *grant
 /* The rights a hard link could widen (hidden and audit are the source's business). */
 #define RBAC_LINKED_RIGHTS (RBAC_READ | RBAC_WRITE | RBAC_APPEND | RBAC_CREATE | RBAC_DELETE | RBAC_EXEC)
 
+/* What q's subject (already selected) may do to (@mnt, @dentry), by a fresh walk. */
+static u32 rbac_walk_granted(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry)
+{
+	q->access = 0;
+	q->granted = 0;
+	if (!rampart_rbac_begin_objects(q))
+		return 0;
+	rbac_walk(q, mnt, dentry, true);
+	rampart_rbac_allows(q, RBAC_MODE_ENFORCE);
+	return q->granted;
+}
+
+/*
+ * A link made by anyone (an admin, a backup, an unconfined program) must not
+ * give any subject of the policy more than the file has where it is: asked for
+ * every subject, and refused (reported with the subject it would have opened
+ * the file to) as the subject's own link would be. Process context, with the new
+ * directory locked; one pair of walks per subject.
+ */
+static int rbac_link_widens(struct vfsmount *mnt, struct dentry *old_dentry,
+			    struct dentry *new_dentry)
+{
+	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
+	struct rbac_query q = { .subject.index = RBAC_NO_SUBJECT, .subject_path = subject_path };
+	struct rbac_policy *policy = rbac_policy_get();
+	u32 i, widened = 0;
+
+	if (!policy)
+		return 0;
+	rbac_fill_ids(&q);
+	rbac_policy_view(policy, &q.policy);
+	for (i = 0; q.policy.bytes && rampart_rbac_select_subject(&q, i); i++) {
+		u32 before = rbac_walk_granted(&q, mnt, old_dentry);
+		u32 after = rbac_walk_granted(&q, mnt, new_dentry);
+
+		widened = (after & ~before) & RBAC_LINKED_RIGHTS;
+		if (widened)
+			break;
+		cond_resched();
+	}
+	if (widened) {
+		rbac_walk_granted(&q, mnt, old_dentry);
+		q.access = widened;
+		rampart_rbac_decide(&q);
+	}
+	rbac_policy_put(policy);
+	if (!widened)
+		return 0;
+	rbac_report(&q, mnt, old_dentry, NULL, true);
+	return q.outcome == RBAC_DENY ? -EACCES : 0;
+}
+
 /*
  * A hard link creates a name, and must not grant more than the file has where
  * it is (grsecurity's rule): a file without a rule of its own, linked out of a
  * denied directory into a permissive one, would otherwise take the permissive
- * directory's rules.
+ * directory's rules. Current's own subject is asked first (its report names
+ * the rights it lacks), then every other subject, whoever makes the link.
  */
 static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
 			  struct dentry *new_dentry)
@@ -552,12 +615,13 @@ static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
 	if (err || !READ_ONCE(rampart_rbac_mode) || !current->mm)
 		return err;
 	/* Links never cross mounts (EXDEV), so the source is on new_dir's mount. */
-	if (!rbac_granted(new_dir->mnt, old_dentry, &before) ||
-	    !rbac_granted(new_dir->mnt, new_dentry, &after))
-		return 0;
-	if (!((after & ~before) & RBAC_LINKED_RIGHTS))
-		return 0;
-	return rbac_check(new_dir->mnt, old_dentry, after & RBAC_LINKED_RIGHTS, true);
+	if (rbac_granted(new_dir->mnt, old_dentry, &before) &&
+	    rbac_granted(new_dir->mnt, new_dentry, &after) && ((after & ~before) & RBAC_LINKED_RIGHTS)) {
+		err = rbac_check(new_dir->mnt, old_dentry, after & RBAC_LINKED_RIGHTS, true);
+		if (err)
+			return err;
+	}
+	return rbac_link_widens(new_dir->mnt, old_dentry, new_dentry);
 }
 
 static int rbac_path_truncate(const struct path *path)
@@ -753,6 +817,7 @@ static int rbac_filldir(struct file *dir, const char *name, int namlen, u64 ino,
 	struct rbac_level lv = {
 		.ino = ino,
 		.parent_ino = dir_inode->i_ino,
+		.parent_generation = dir_inode->i_generation,
 		.name = (const u8 *)name,
 		.name_len = namlen,
 		.dev = dir_inode->i_sb->s_dev,

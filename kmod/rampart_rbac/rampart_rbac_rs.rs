@@ -32,7 +32,7 @@ mod text;
 #[path = "../shared/lifecycle.rs"]
 mod lifecycle;
 
-use rbac::{access, EntryRange, LevelMatch, Outcome, Policy, PolicyError, Request};
+use rbac::{access, EntryRange, Ident, LevelMatch, Outcome, Policy, PolicyError, Request};
 use text::Text;
 
 module! {
@@ -70,8 +70,14 @@ pub struct RawLevel {
     dev: u32,
     has_ino: u32,
     has_parent: u32,
+    generation: u32,
+    parent_generation: u32,
+    has_generation: u32,
+    reserved: u32,
 }
-const _: () = assert!(core::mem::size_of::<RawLevel>() == 40);
+const _: () = assert!(core::mem::size_of::<RawLevel>() == 56);
+const _: () = assert!(core::mem::offset_of!(RawLevel, generation) == 40);
+const _: () = assert!(core::mem::offset_of!(RawLevel, has_generation) == 48);
 
 /// Mirrors `struct rbac_layout`.
 #[repr(C)]
@@ -310,9 +316,16 @@ pub extern "C" fn rampart_rbac_end_subject(q: *mut RawQuery) {
     let Some(role) = policy.role_for(q.uid, q.gid).and_then(|r| policy.role(r)) else { return };
     let found = (q.matched != 0).then(|| u32::try_from(q.value).ok()).flatten();
     let Some(index) = found.or_else(|| policy.root_subject(role.keys_start, role.keys_len)) else { return };
-    let Some(s) = policy.subject(index) else { return };
+    if let Some(info) = subject_info(&policy, index) {
+        q.subject = info;
+    }
+}
+
+/// What checks need of subject `index`.
+fn subject_info(policy: &Policy<'_>, index: u32) -> Option<RawSubjectInfo> {
+    let s = policy.subject(index)?;
     let root = policy.root_object(index);
-    q.subject = RawSubjectInfo {
+    Some(RawSubjectInfo {
         index,
         objects_start: s.objects_start,
         objects_len: s.objects_len,
@@ -320,7 +333,18 @@ pub extern "C" fn rampart_rbac_end_subject(q: *mut RawQuery) {
         caps: s.caps,
         has_root_object: u32::from(root.is_some()),
         root_object: root.map_or(0, |e| e.value as u32),
-    };
+    })
+}
+
+/// Sets the query's subject to subject `index` of its policy, whoever runs (for
+/// checks made on behalf of every subject); false past the last one.
+#[no_mangle]
+pub extern "C" fn rampart_rbac_select_subject(q: *mut RawQuery, index: u32) -> bool {
+    // SAFETY: `hooks.c` passes a pointer to a query on its stack.
+    let Some(q) = (unsafe { q.as_mut() }) else { return false };
+    let Some(info) = query_policy(q).and_then(|policy| subject_info(&policy, index)) else { return false };
+    q.subject = info;
+    true
 }
 
 /// Points the query's range at its subject's objects; false without a subject.
@@ -347,8 +371,9 @@ pub extern "C" fn rampart_rbac_visit(q: *mut RawQuery, level: *const RawLevel) -
         // releases only after this call.
         unsafe { core::slice::from_raw_parts(lv.name, lv.name_len as usize) }
     });
-    let ino = (lv.has_ino != 0).then_some(lv.ino);
-    let parent = (lv.has_parent != 0).then_some(lv.parent_ino);
+    let generation = (lv.has_generation != 0).then_some(lv.generation);
+    let ino = (lv.has_ino != 0).then_some(Ident { ino: lv.ino, generation });
+    let parent = (lv.has_parent != 0).then_some(Ident { ino: lv.parent_ino, generation: Some(lv.parent_generation) });
     match range.match_level(lv.dev, ino, parent, name) {
         LevelMatch::Found(i) => {
             q.matched = 1;

@@ -23,8 +23,14 @@ struct rbac_level {
 	u32 dev;
 	u32 has_ino;	/* 0 for a name being created */
 	u32 has_parent;
+	u32 generation;	/* the inode's i_generation (with has_generation) */
+	u32 parent_generation;	/* the directory's (with has_parent) */
+	u32 has_generation;	/* 0: not known (a directory listing's entry) */
+	u32 reserved;
 };
-static_assert(sizeof(struct rbac_level) == 40, "mirrored in Rust: keep both sizes equal");
+static_assert(sizeof(struct rbac_level) == 56, "mirrored in Rust: keep both sizes equal");
+static_assert(offsetof(struct rbac_level, generation) == 40, "mirrored in Rust");
+static_assert(offsetof(struct rbac_level, has_generation) == 48, "mirrored in Rust");
 
 /* What rampart_rbac_visit() says about a level. */
 #define RBAC_VISIT_NOTHING 0
@@ -89,6 +95,9 @@ static_assert(sizeof(struct rbac_query) == 152, "mirrored in Rust: keep both siz
 /* The size of rbac_query.subject_path's buffer. */
 #define RBAC_SUBJECT_PATH_MAX 128
 
+/* The module's modes, as RbacMode in rampart_rbac_rs.rs. */
+#define RBAC_MODE_ENFORCE 2
+
 /* Outcomes, as Outcome in rbac.rs. */
 #define RBAC_ALLOW 0
 #define RBAC_ALLOW_AUDITED 1
@@ -128,6 +137,8 @@ bool rampart_rbac_begin_subject(struct rbac_query *q);
 void rampart_rbac_end_subject(struct rbac_query *q);
 /* Points the range at q->subject's objects; false without a subject. */
 bool rampart_rbac_begin_objects(struct rbac_query *q);
+/* Sets q->subject to the policy's subject @index; false past the last one. */
+bool rampart_rbac_select_subject(struct rbac_query *q, u32 index);
 /* Matches one level against the range: RBAC_VISIT_*; sets matched and value. */
 int rampart_rbac_visit(struct rbac_query *q, const struct rbac_level *lv);
 /*

@@ -98,14 +98,15 @@ static void cache_store(const struct rbac_query *q, const struct file *exe, bool
 }
 
 /*
- * current's subject as kept in its task bytes (written only by current, read
- * only by current: no lock).
+ * current's subject as kept in its task bytes: written only by current, read
+ * by current without a lock and by other tasks under @seq.
  */
 struct rbac_task_subject {
 	u64 policy_gen;	/* 0: nothing kept */
 	u32 uid;
 	u32 gid;
 	u32 exact;
+	u32 seq;	/* odd while current rewrites the rest (a sequence count) */
 	struct rbac_subject_info subject;
 };
 static_assert(sizeof(struct rbac_task_subject) <= 64, "rampart_rbac owns 64 task bytes");
@@ -137,36 +138,44 @@ static bool task_subject_lookup(struct rbac_task_subject *ts, struct rbac_query 
 }
 
 /*
- * Other tasks read the kept subject too (rbac_task_subject_of()): the load is
- * cleared first and published last, after the rest.
+ * Other tasks read the kept subject too (rbac_task_subject_of()): the sequence
+ * count is odd while the rest changes, so a reader that saw it change (or odd)
+ * throws its copy away. Only current writes, so the count needs no lock.
  */
 static void task_subject_store(struct rbac_task_subject *ts, const struct rbac_query *q, bool exact)
 {
+	u32 seq = ts->seq;
+
 	if (!q->policy.gen)
 		return;
-	WRITE_ONCE(ts->policy_gen, 0);
+	WRITE_ONCE(ts->seq, seq + 1);
 	smp_wmb();
+	WRITE_ONCE(ts->policy_gen, 0);
 	ts->uid = q->uid;
 	ts->gid = q->gid;
 	ts->exact = exact;
 	ts->subject = q->subject;
-	smp_store_release(&ts->policy_gen, q->policy.gen);
+	WRITE_ONCE(ts->policy_gen, q->policy.gen);
+	smp_wmb();
+	WRITE_ONCE(ts->seq, seq + 2);
 }
 
 bool rbac_task_subject_of(struct task_struct *t, u64 gen, struct rbac_subject_info *out)
 {
 	int offset = READ_ONCE(rbac_task_blob_offset);
 	struct rbac_task_subject *ts;
+	u32 seq;
 
 	if (offset < 0 || !t->security || !gen)
 		return false;
 	ts = t->security + offset + RAMPART_TASK_BLOB_RBAC;
-	if (smp_load_acquire(&ts->policy_gen) != gen)
+	seq = smp_load_acquire(&ts->seq);
+	if ((seq & 1) || READ_ONCE(ts->policy_gen) != gen)
 		return false;
 	memcpy(out, &ts->subject, sizeof(*out));
 	smp_rmb();
-	/* Decided again meanwhile: what was copied may be half of each. */
-	return READ_ONCE(ts->policy_gen) == gen;
+	/* Decided again meanwhile (even to the same subject): the copy may be torn. */
+	return READ_ONCE(ts->seq) == seq;
 }
 
 

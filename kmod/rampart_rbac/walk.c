@@ -51,8 +51,10 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 	struct inode *inode = READ_ONCE(d->d_inode);
 	struct rbac_level lv = {
 		.ino = inode ? inode->i_ino : 0,
+		.generation = inode ? inode->i_generation : 0,
 		.dev = d->d_sb->s_dev,
 		.has_ino = inode != NULL,
+		.has_generation = inode != NULL,
 	};
 	int r;
 
@@ -62,6 +64,7 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
 
 		if (dir) {
 			lv.parent_ino = dir->i_ino;
+			lv.parent_generation = dir->i_generation;
 			lv.has_parent = 1;
 		}
 	}

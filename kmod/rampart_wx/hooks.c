@@ -10,7 +10,8 @@
  * writable mappings (mmap_file) and shared mappings made writable
  * (file_mprotect), and truncation (file_truncate, path_truncate): a file
  * mapped executable by anyone cannot be changed
- * (rampart_mapped_executable() walks its mappings).
+ * (rampart_mapped_executable() walks its mappings); and force_write: a
+ * tracer's forced write into code (PTRACE_POKETEXT) needs an exempt tracer.
  *
  * Without it (mode "fallback"), kretprobes on security_mmap_file(),
  * security_file_mprotect(), security_shm_shmat(), security_bprm_check() and
@@ -19,7 +20,8 @@
  * into a non-executable one. Exemptions are looked up from the executable's
  * identity at every check there (PaX's attribute is not read), and a file
  * mapped executable can still be written: without the hook layer a module
- * cannot walk a file's mappings (the interval tree is not exported).
+ * cannot walk a file's mappings (the interval tree is not exported), and a
+ * tracer can write code with PTRACE_POKETEXT (forced writes have no LSM hook).
  *
  * Handlers do not sleep, except bprm_committed_creds and exec_stack (process
  * context, reading an extended attribute) and the text-change checks (process
@@ -209,6 +211,19 @@ static int wx_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 	return wx_check_mprotect(vma, prot);
 }
 
+/*
+ * A forced write (a tracer's PTRACE_POKETEXT, /proc/PID/mem) into code that is
+ * not writable: new code without a writable mapping, which PaX lets debuggers
+ * do. Refused unless the writer's program is exempt (list a debugger to let it
+ * set breakpoints). lsm mode only.
+ */
+static int wx_force_write(struct vm_area_struct *vma)
+{
+	if (!wx_user_task() || !rampart_wx_active())
+		return 0;
+	return wx_judge(WX_WRITE_TEXT, wx_current_exempt(), vma->vm_file, vma->vm_start);
+}
+
 static int wx_shm_shmat(struct kern_ipc_perm *perm, char __user *shmaddr, int shmflg)
 {
 	if (!(shmflg & SHM_EXEC) || !rampart_wx_active() || !wx_user_task())
@@ -314,6 +329,7 @@ static struct rampart_hook_ops wx_hook_ops = {
 	.file_permission = wx_file_permission,
 	.file_truncate = wx_file_truncate,
 	.path_truncate = wx_path_truncate,
+	.force_write = wx_force_write,
 };
 
 /* fallback mode */

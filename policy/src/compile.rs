@@ -2,12 +2,13 @@
 //! (`kmod/common/src/rbac.rs`): paths are resolved to the inodes they name on this
 //! machine, inheritance is flattened, tables are sorted for the kernel's lookups.
 
+use crate::ident::identify;
+use crate::links::{self, LinkedFile};
 use crate::text::{quote, quote_str, CapName, PolicyText, RoleFor, SubjectDef};
 use anyhow::{bail, Context, Result};
 use rampart_kernel_logic::rbac::{self, kind, role_kind, Policy, CAP_LAST};
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 /// How the kernel identifies a file: see `rbac.rs`.
@@ -21,33 +22,40 @@ pub struct Key {
     pub ino: u64,
     /// The name in the directory ([`kind::NAME`] only).
     pub name: String,
+    /// The inode's generation, or the directory's for a name (None: the file system
+    /// keeps none, and the inode number alone decides).
+    pub generation: Option<u32>,
 }
 
 /// Turns policy paths into keys.
 pub trait Resolve {
     /// The keys of `path`, plus a warning if it is only matched by name.
     fn resolve(&self, path: &str) -> Result<(Vec<Key>, Option<String>)>;
+
+    /// Files with more than one name below the directory `dir` (see [`links`]), looking
+    /// at no more than `*budget` entries; false when the budget ran out first.
+    fn linked_files(&self, _dir: &str, _budget: &mut usize) -> (Vec<LinkedFile>, bool) {
+        (Vec::new(), true)
+    }
 }
 
 /// Resolves paths on this machine's filesystems.
 pub struct Filesystem;
 
-/// The kernel's encoding of a device number (`MKDEV`: major << 20 | minor).
-pub fn kernel_dev(st_dev: u64) -> u32 {
-    let major = libc::major(st_dev as libc::dev_t);
-    let minor = libc::minor(st_dev as libc::dev_t);
-    (major << 20) | (minor & 0xfffff)
-}
-
 impl Resolve for Filesystem {
     fn resolve(&self, path: &str) -> Result<(Vec<Key>, Option<String>)> {
         let p = Path::new(path);
         let path = quote_str(path);
-        match std::fs::metadata(p) {
-            Ok(meta) => {
-                let mut keys =
-                    vec![Key { kind: kind::INODE, dev: kernel_dev(meta.dev()), ino: meta.ino(), name: String::new() }];
-                if !meta.is_dir() {
+        match identify(p) {
+            Ok(id) => {
+                let mut keys = vec![Key {
+                    kind: kind::INODE,
+                    dev: id.dev,
+                    ino: id.ino,
+                    name: String::new(),
+                    generation: id.generation,
+                }];
+                if !id.is_dir {
                     let real = std::fs::canonicalize(p).with_context(|| format!("resolving {path}"))?;
                     if let Some(key) = name_key(&real)? {
                         keys.push(key);
@@ -66,6 +74,10 @@ impl Resolve for Filesystem {
             Err(e) => Err(e).with_context(|| format!("resolving {path}")),
         }
     }
+
+    fn linked_files(&self, dir: &str, budget: &mut usize) -> (Vec<LinkedFile>, bool) {
+        links::scan(Path::new(dir), budget)
+    }
 }
 
 /// A path in a message, as the policy writes names (one line, ASCII).
@@ -75,9 +87,9 @@ fn shown(path: &Path) -> String {
 
 fn name_key(real: &Path) -> Result<Option<Key>> {
     let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else { return Ok(None) };
-    let meta = std::fs::metadata(parent).with_context(|| format!("resolving {}", shown(parent)))?;
+    let dir = identify(parent).with_context(|| format!("resolving {}", shown(parent)))?;
     let name = name.to_str().with_context(|| format!("{} is not UTF-8", shown(real)))?.to_string();
-    Ok(Some(Key { kind: kind::NAME, dev: kernel_dev(meta.dev()), ino: meta.ino(), name }))
+    Ok(Some(Key { kind: kind::NAME, dev: dir.dev, ino: dir.ino, name, generation: dir.generation }))
 }
 
 /// A compiled policy.
@@ -195,6 +207,8 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
         role_ranges.push((start, entries.len() - start));
     }
     let mut subject_ranges = Vec::new();
+    let mut scans = LinkScans::default();
+    let mut link_warnings = Vec::new();
     for (index, (objects, _)) in flat.iter().enumerate() {
         let mut own = Vec::new();
         for (path, modes) in objects {
@@ -205,6 +219,8 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
                 own.push(EntryOut { key, value: u64::from(*modes), path: path.clone() });
             }
         }
+        // After the subject's own objects: a file's own rule takes precedence.
+        own.extend(scans.linked_entries(resolver, objects, &mut link_warnings));
         let own = sorted_unique(own);
         let start = entries.len();
         entries.extend(own);
@@ -241,11 +257,13 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
         let (path_off, path_len) = strings.add(&e.path)?;
         out.extend_from_slice(&e.key.ino.to_le_bytes());
         out.extend_from_slice(&e.value.to_le_bytes());
-        for v in [e.key.dev, e.key.kind, name_off, name_len, path_off, path_len] {
+        let (generation, flags) = e.key.generation.map_or((0, 0), |g| (g, rbac::ENTRY_GENERATION));
+        for v in [e.key.dev, e.key.kind, name_off, name_len, path_off, path_len, generation, flags] {
             out.extend_from_slice(&v.to_le_bytes());
         }
     }
     out.extend_from_slice(&strings.bytes);
+    warnings.extend(link_warnings);
     let header: Vec<u32> = vec![
         rbac::VERSION,
         if policy.learn_all { rbac::POLICY_LEARN_ALL } else { 0 },
@@ -263,6 +281,50 @@ pub fn compile(policy: &PolicyText, resolver: &dyn Resolve) -> Result<Compiled> 
         bail!("the compiled policy fails the kernel's checks: {}", e.message());
     }
     Ok(Compiled { bytes: out, warnings })
+}
+
+/// The hard-link scans of one compile, shared by the subjects that name the same
+/// directories, within one budget.
+struct LinkScans {
+    found: HashMap<String, Vec<LinkedFile>>,
+    budget: usize,
+}
+
+impl Default for LinkScans {
+    fn default() -> Self {
+        LinkScans { found: HashMap::new(), budget: links::SCAN_BUDGET }
+    }
+}
+
+impl LinkScans {
+    /// Entries of their own for the files with several names under a subject's
+    /// restricted directories: what all their names there have in common.
+    fn linked_entries(
+        &mut self,
+        resolver: &dyn Resolve,
+        objects: &[(String, u32)],
+        warnings: &mut Vec<String>,
+    ) -> Vec<EntryOut> {
+        let mut found = Vec::new();
+        for dir in links::restricted_dirs(objects) {
+            if !self.found.contains_key(dir) {
+                let (files, complete) = resolver.linked_files(dir, &mut self.budget);
+                if !complete {
+                    warnings.push(format!(
+                        "{} was not searched to the end for hard links (more than {} entries): a file linked from there before the policy was loaded may take the rules of its other name",
+                        quote_str(dir),
+                        links::SCAN_BUDGET
+                    ));
+                }
+                self.found.insert(dir.to_string(), files);
+            }
+            found.extend(self.found[dir].iter().cloned());
+        }
+        links::meet(objects, &found)
+            .into_iter()
+            .map(|(key, (modes, path))| EntryOut { key, value: u64::from(modes), path })
+            .collect()
+    }
 }
 
 /// Two different paths of one role naming the same file would make the result depend
@@ -288,7 +350,7 @@ fn check_distinct(entries: &[EntryOut], what: &str, role: &str) -> Result<()> {
 pub(crate) mod tests {
     use super::*;
     use rampart_kernel_logic::mode::Mode;
-    use rampart_kernel_logic::rbac::{access, decide, Level, LevelMatch, Outcome, Request};
+    use rampart_kernel_logic::rbac::{access, decide, Ident, Level, LevelMatch, Outcome, Request};
 
     /// A made-up filesystem: each path is a directory (ino from a table) on device 8.
     pub(crate) struct Fake(pub Vec<(&'static str, u64, bool)>);
@@ -297,12 +359,12 @@ pub(crate) mod tests {
         fn resolve(&self, path: &str) -> Result<(Vec<Key>, Option<String>)> {
             let find = |p: &str| self.0.iter().find(|(q, _, _)| *q == p).copied();
             let (_, ino, dir) = find(path).with_context(|| format!("{path} does not exist"))?;
-            let mut keys = vec![Key { kind: kind::INODE, dev: 8, ino, name: String::new() }];
+            let mut keys = vec![Key { kind: kind::INODE, dev: 8, ino, name: String::new(), generation: Some(1) }];
             if !dir {
                 let (parent, name) = path.rsplit_once('/').unwrap();
                 let parent = if parent.is_empty() { "/" } else { parent };
                 let (_, pino, _) = find(parent).unwrap();
-                keys.push(Key { kind: kind::NAME, dev: 8, ino: pino, name: name.into() });
+                keys.push(Key { kind: kind::NAME, dev: 8, ino: pino, name: name.into(), generation: Some(1) });
             }
             Ok((keys, None))
         }
@@ -327,7 +389,7 @@ pub(crate) mod tests {
     const POLICY: &str = "role default\n  subject /\n    / rx\n    /etc/shadow h\n  subject /usr/bin/app inherits /\n    /etc/app.conf r\n    /var/log/app ac\n    -CAP_ALL\n    +CAP_NET_BIND_SERVICE\nrole admin user 0\n  subject /\n    / rwacdx\n";
 
     fn level(ino: u64, parent: Option<u64>, name: &'static str) -> Level<'static> {
-        Level { dev: 8, ino: Some(ino), parent_ino: parent, name: name.as_bytes() }
+        Level { dev: 8, ino: Some(Ident::new(ino, 1)), parent: parent.map(|p| Ident::new(p, 1)), name: name.as_bytes() }
     }
 
     /// Points subject `index`'s object range of a compiled policy at `start`, `len`.
@@ -387,10 +449,13 @@ pub(crate) mod tests {
         let shadow = grant(&[level(11, Some(10), "shadow"), level(10, Some(2), "etc")]);
         assert_eq!(shadow, Some(access::HIDDEN));
         // /etc/shadow replaced by rename: new inode, same name in /etc.
-        let replaced = [Level { dev: 8, ino: Some(99), parent_ino: Some(10), name: b"shadow" }];
+        let replaced =
+            [Level { dev: 8, ino: Some(Ident::new(99, 7)), parent: Some(Ident::new(10, 1)), name: b"shadow" }];
         assert_eq!(grant(&replaced), Some(access::HIDDEN));
-        let new_log =
-            [Level { dev: 8, ino: None, parent_ino: Some(22), name: b"today.log" }, level(22, Some(21), "app")];
+        let new_log = [
+            Level { dev: 8, ino: None, parent: Some(Ident::new(22, 1)), name: b"today.log" },
+            level(22, Some(21), "app"),
+        ];
         assert_eq!(grant(&new_log), Some(access::APPEND | access::CREATE));
         let req = |a| Request { access: a };
         assert_eq!(decide(Mode::Enforce, false, shadow, req(access::READ)), Outcome::Hide);
@@ -411,7 +476,9 @@ pub(crate) mod tests {
         let role = p.role_for(1000, 1000).unwrap();
         let app = p.subject_for(role, [level(32, Some(31), "app")]).unwrap();
         let s = p.subject(app).unwrap();
-        let lookup = |ino, parent, name| p.match_level_lazy(s.objects_start, s.objects_len, 8, ino, parent, name);
+        let id = |ino: Option<u64>| ino.map(|i| Ident::new(i, 1));
+        let lookup =
+            |ino, parent, name| p.match_level_lazy(s.objects_start, s.objects_len, 8, id(ino), id(parent), name);
         // A file matched by its inode needs no name.
         let value = |m| match m {
             LevelMatch::Found(i) => p.entry(i as u32).map(|e| e.value as u32),
@@ -425,6 +492,83 @@ pub(crate) mod tests {
         // ... a directory without named rules does not.
         assert_eq!(lookup(Some(97), Some(20), None), LevelMatch::Nothing);
         assert_eq!(lookup(None, None, None), LevelMatch::Nothing);
+    }
+
+    #[test]
+    fn a_reused_inode_number_is_another_file() {
+        let compiled = compile(&PolicyText::parse(POLICY).unwrap(), &fake()).unwrap();
+        let p = Policy::parse(&compiled.bytes).unwrap();
+        let role = p.role_for(1000, 1000).unwrap();
+        let app = p.subject_for(role, [level(32, Some(31), "app")]).unwrap();
+        let s = p.subject(app).unwrap();
+        let grant = |walk: &[Level<'static>]| {
+            p.match_walk(s.objects_start, s.objects_len, walk.iter().copied()).map(|e| e.value as u32)
+        };
+        // /etc/app.conf deleted, its inode number given to a new file under /var/log: the
+        // new file takes /var/log's rules, not app.conf's.
+        let reused = Level { dev: 8, ino: Some(Ident::new(12, 2)), parent: Some(Ident::new(21, 1)), name: b"new" };
+        assert_eq!(
+            grant(&[reused, level(21, Some(20), "log"), level(20, Some(2), "var"), level(2, None, "")]),
+            Some(access::READ | access::EXEC)
+        );
+        // A caller that cannot tell the generation (a directory listing) still matches.
+        let unknown = Level { dev: 8, ino: Some(Ident { ino: 12, generation: None }), parent: None, name: b"" };
+        assert_eq!(grant(&[unknown]), Some(access::READ));
+        // A directory recreated under a name rule's directory number is another directory.
+        let named = Level { dev: 8, ino: Some(Ident::new(98, 1)), parent: Some(Ident::new(10, 5)), name: b"shadow" };
+        assert_eq!(grant(&[named]), None);
+        // An entry without a generation (a file system without one) matches any.
+        let plain = Fake(vec![("/", 2, true)]);
+        let text = "role default\n  subject /\n    / r\n";
+        let mut bytes = compile(&PolicyText::parse(text).unwrap(), &plain).unwrap().bytes;
+        let entries_at = rbac::HEADER_LEN + rbac::ROLE_LEN + rbac::SUBJECT_LEN;
+        for e in 0..2 {
+            let at = entries_at + e * rbac::ENTRY_LEN + 40;
+            bytes[at..at + 8].fill(0);
+        }
+        let p = Policy::parse(&bytes).unwrap();
+        let root = Level { dev: 8, ino: Some(Ident::new(2, 77)), parent: None, name: b"" };
+        assert_eq!(p.match_walk(p.subject(0).unwrap().objects_start, 1, [root]).map(|e| e.value), Some(1));
+        // Unknown flags, or a generation without its flag, are refused.
+        let at = entries_at + rbac::ENTRY_LEN + 40;
+        bytes[at] = 1;
+        assert_eq!(Policy::parse(&bytes).err(), Some(rbac::PolicyError::Unknown));
+        bytes[at] = 0;
+        bytes[at + 4] = 2;
+        assert_eq!(Policy::parse(&bytes).err(), Some(rbac::PolicyError::Unknown));
+    }
+
+    /// [`fake`], where /var/log holds inode 40, which has another name elsewhere.
+    struct Linked;
+
+    impl Resolve for Linked {
+        fn resolve(&self, path: &str) -> Result<(Vec<Key>, Option<String>)> {
+            fake().resolve(path)
+        }
+
+        fn linked_files(&self, dir: &str, budget: &mut usize) -> (Vec<LinkedFile>, bool) {
+            *budget -= 1;
+            let key = Key { kind: kind::INODE, dev: 8, ino: 40, name: String::new(), generation: Some(1) };
+            let found = vec![LinkedFile { path: format!("{dir}/x"), key }];
+            (if dir == "/var/log" { found } else { Vec::new() }, true)
+        }
+    }
+
+    #[test]
+    fn a_file_linked_out_of_a_restricted_directory_keeps_its_rights() {
+        let text = "role default\n  subject /\n    / rx\n    /var/log -\n    /var/log/app r\n";
+        let p = compile(&PolicyText::parse(text).unwrap(), &Linked).unwrap();
+        let p = Policy::parse(&p.bytes).unwrap();
+        let s = p.subject(0).unwrap();
+        let grant = |walk: &[Level<'static>]| {
+            p.match_walk(s.objects_start, s.objects_len, walk.iter().copied()).map(|e| e.value as u32)
+        };
+        // Reached by its other name, in /usr/bin (rx there): still what /var/log has.
+        assert_eq!(grant(&[level(40, Some(31), "x"), level(31, Some(30), "bin"), level(2, None, "")]), Some(0));
+        assert_eq!(
+            grant(&[level(41, Some(31), "y"), level(31, Some(30), "bin"), level(2, None, "")]),
+            Some(access::READ | access::EXEC)
+        );
     }
 
     #[test]

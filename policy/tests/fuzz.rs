@@ -3,7 +3,7 @@
 //! name (any bytes) learned becomes exactly its own rule or none, never another.
 
 use proptest::prelude::*;
-use rampart_kernel_logic::rbac::{Level, Policy};
+use rampart_kernel_logic::rbac::{Ident, Level, Policy};
 use rampart_policy::generate::{generate, render, GenerateConfig, LearningLog};
 use rampart_policy::text::{quote, PolicyText};
 
@@ -14,8 +14,8 @@ fn cases(default: u32) -> u32 {
 
 fn lookups(p: &Policy<'_>) {
     let walk = [
-        Level { dev: 8, ino: Some(2), parent_ino: Some(1), name: b"x" },
-        Level { dev: 8, ino: Some(1), parent_ino: None, name: b"" },
+        Level { dev: 8, ino: Some(Ident::new(2, 0)), parent: Some(Ident::new(1, 0)), name: b"x" },
+        Level { dev: 8, ino: Some(Ident { ino: 1, generation: None }), parent: None, name: b"" },
     ];
     for role in 0..4 {
         if let Some(s) = p.subject_for(role, walk) {

@@ -254,6 +254,32 @@ static int cmd_setcap(const char *path)
 }
 
 /* SIGIO as a kill: F_SETOWN a process outside, F_SETSIG SIGKILL, O_ASYNC, write. */
+static int shared_fs_sleeper(void *arg)
+{
+	(void)arg;
+	sleep(3);
+	return 0;
+}
+
+/*
+ * Runs ARGV while a child made with CLONE_FS (root, working directory and umask
+ * shared) lives on: the exec is an LSM_UNSAFE_SHARE one.
+ */
+static int cmd_shared_fs_exec(char **argv)
+{
+	static char stack[64 * 1024];
+	pid_t child = clone(shared_fs_sleeper, stack + sizeof(stack), CLONE_FS | SIGCHLD, NULL);
+
+	if (child < 0) {
+		printf("shared-fs-exec: clone(CLONE_FS): %s\n", strerrorname_np(errno));
+		return 2;
+	}
+	execv(argv[0], argv);
+	printf("shared-fs-exec: refused at execve: %s\n", strerrorname_np(errno) ?: "?");
+	kill(child, SIGKILL);
+	return 1;
+}
+
 static int cmd_sigio(pid_t target)
 {
 	int p[2];
@@ -1485,6 +1511,14 @@ static int adv_hidden_probe(const char *path)
 	/* Times "now", not UTIME_OMIT twice: that returns 0 before the name is even looked up. */
 	ADV_SAY("utimensat", utimensat(AT_FDCWD, path, NULL, 0));
 	ADV_SAY("mkdir-inside", mkdir(sub, 0700));
+	ADV_SAY("open-excl", open(path, O_CREAT | O_EXCL | O_WRONLY, 0600));
+	/* A sibling renamed over it without replacing: EEXIST says it is there. */
+	snprintf(sub, sizeof(sub), "%s-adv-src", path);
+	if (close(open(sub, O_CREAT | O_WRONLY, 0600)) == 0) {
+		ADV_SAY("rename-noreplace", syscall(SYS_renameat2, AT_FDCWD, sub, AT_FDCWD, path,
+						    1 /* RENAME_NOREPLACE */));
+		unlink(sub);
+	}
 #undef ADV_SAY
 	return 0;
 }
@@ -1563,6 +1597,8 @@ int main(int argc, char **argv)
 		return cmd_mknod_setuid(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "setcap"))
 		return cmd_setcap(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "shared-fs-exec"))
+		return cmd_shared_fs_exec(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "sigio"))
 		return cmd_sigio(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "fd-chdir"))

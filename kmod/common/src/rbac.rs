@@ -4,7 +4,7 @@
 //! replaces the policy in force, and the hooks look things up with the same code.
 //!
 //! Objects and subjects are identified the way the kernel sees files, not by how a
-//! path is spelled: by device and inode (a directory covers everything below it, a
+//! path is spelled: by device, inode and generation (a directory covers everything below it, a
 //! file every name it has), and, for files, also by the directory inode and name they
 //! were found under (so a file replaced by rename, as `passwd` does with `/etc/shadow`,
 //! keeps its rule). The kernel walks from the accessed file up through its parent
@@ -19,7 +19,7 @@ use crate::mode::Mode;
 /// First bytes of a compiled policy.
 pub const MAGIC: [u8; 4] = *b"RBAC";
 /// Format version this code reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Largest compiled policy accepted.
 pub const MAX_POLICY_BYTES: usize = 4 << 20;
 /// Longest path (as the kernel's PATH_MAX, with its NUL).
@@ -34,7 +34,7 @@ pub const ROLE_LEN: usize = 16;
 /// Subject record size.
 pub const SUBJECT_LEN: usize = 40;
 /// Entry record size.
-pub const ENTRY_LEN: usize = 40;
+pub const ENTRY_LEN: usize = 48;
 
 /// Header flag: learn everything (full-system learning).
 pub const POLICY_LEARN_ALL: u32 = 1;
@@ -87,6 +87,11 @@ pub mod kind {
 }
 
 /// Role kinds.
+/// [`Entry::flags`]: the entry's `generation` is the inode's (or, for a name, its
+/// directory's) generation, which must match too (a file system without
+/// generations leaves it unset: the inode number alone decides).
+pub const ENTRY_GENERATION: u32 = 1;
+
 pub mod role_kind {
     /// The role of everyone without a user or group role.
     pub const DEFAULT: u8 = 0;
@@ -223,11 +228,33 @@ pub struct Entry {
     pub path_off: u32,
     /// Path length.
     pub path_len: u32,
+    /// The inode's generation ([`kind::INODE`]) or its directory's ([`kind::NAME`]),
+    /// when [`ENTRY_GENERATION`] is set: a reused inode number is another file.
+    pub generation: u32,
+    /// [`ENTRY_GENERATION`] or 0.
+    pub flags: u32,
 }
 
 impl Entry {
     fn sort_key(&self) -> (u32, u32, u64) {
         (self.kind, self.dev, self.key_ino)
+    }
+}
+
+/// An inode as a walk sees it: its number and, when the caller knows it, its
+/// generation (None matches an entry of any generation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ident {
+    /// Inode number.
+    pub ino: u64,
+    /// `i_generation`, if known.
+    pub generation: Option<u32>,
+}
+
+impl Ident {
+    /// An inode whose generation is known.
+    pub fn new(ino: u64, generation: u32) -> Ident {
+        Ident { ino, generation: Some(generation) }
     }
 }
 
@@ -237,10 +264,10 @@ impl Entry {
 pub struct Level<'a> {
     /// Device of the filesystem (kernel encoding).
     pub dev: u32,
-    /// Inode number, if there is an inode (a file being created has none).
-    pub ino: Option<u64>,
-    /// Parent directory's inode number, if there is a parent on this filesystem.
-    pub parent_ino: Option<u64>,
+    /// The inode, if there is one (a file being created has none).
+    pub ino: Option<Ident>,
+    /// The parent directory's inode, if there is a parent on this filesystem.
+    pub parent: Option<Ident>,
     /// Name in the parent directory.
     pub name: &'a [u8],
 }
@@ -291,6 +318,16 @@ impl<'a> EntryRange<'a> {
         self.record(i).map_or(0, |rec| u64_at(rec, 8))
     }
 
+    /// Whether record `i` is for an inode of `generation` (an entry or a caller
+    /// without a generation matches any).
+    fn generation_matches(&self, i: usize, generation: Option<u32>) -> bool {
+        let Some(rec) = self.record(i) else { return false };
+        match generation {
+            Some(g) if u32_at(rec, 44) & ENTRY_GENERATION != 0 => u32_at(rec, 40) == g,
+            _ => true,
+        }
+    }
+
     fn name(&self, i: usize) -> Option<&'a [u8]> {
         let rec = self.record(i)?;
         let off = u32_at(rec, 24) as usize;
@@ -320,16 +357,37 @@ impl<'a> EntryRange<'a> {
     /// created), parent directory inode and, when known, its name. Without the name,
     /// [`LevelMatch::NeedName`] says whether it is needed, so a walk copies a name only
     /// when the policy names files in that directory.
-    pub fn match_level(&self, dev: u32, ino: Option<u64>, parent_ino: Option<u64>, name: Option<&[u8]>) -> LevelMatch {
-        if let Some(i) = ino.and_then(|ino| self.find((kind::INODE, dev, ino))) {
-            return LevelMatch::Found(i);
+    ///
+    /// An entry is for an inode number and, where it records one, a generation: a
+    /// file that got a deleted file's inode number does not get its rules.
+    pub fn match_level(&self, dev: u32, ino: Option<Ident>, parent: Option<Ident>, name: Option<&[u8]>) -> LevelMatch {
+        if let Some(ino) = ino {
+            let key = (kind::INODE, dev, ino.ino);
+            if let Some(mut i) = self.find(key) {
+                while self.key(i) == Some(key) {
+                    if self.generation_matches(i, ino.generation) {
+                        return LevelMatch::Found(i);
+                    }
+                    i += 1;
+                }
+            }
         }
-        let Some(parent) = parent_ino else { return LevelMatch::Nothing };
-        let key = (kind::NAME, dev, parent);
-        let Some(mut i) = self.find(key) else { return LevelMatch::Nothing };
-        let Some(name) = name else { return LevelMatch::NeedName };
+        let Some(parent) = parent else { return LevelMatch::Nothing };
+        let key = (kind::NAME, dev, parent.ino);
+        let Some(first) = self.find(key) else { return LevelMatch::Nothing };
+        let mut i = first;
+        let mut any = false;
         while self.key(i) == Some(key) {
-            if self.name(i) == Some(name) {
+            any |= self.generation_matches(i, parent.generation);
+            i += 1;
+        }
+        if !any {
+            return LevelMatch::Nothing;
+        }
+        let Some(name) = name else { return LevelMatch::NeedName };
+        let mut i = first;
+        while self.key(i) == Some(key) {
+            if self.generation_matches(i, parent.generation) && self.name(i) == Some(name) {
                 return LevelMatch::Found(i);
             }
             i += 1;
@@ -477,6 +535,9 @@ impl<'a> Policy<'a> {
         }
         for i in 0..self.entries {
             let e = self.entry(i).ok_or(PolicyError::Range)?;
+            if e.flags & !ENTRY_GENERATION != 0 || (e.flags == 0 && e.generation != 0) {
+                return Err(PolicyError::Unknown);
+            }
             match e.kind {
                 kind::INODE if e.name_len == 0 => {}
                 kind::NAME => {
@@ -586,6 +647,8 @@ impl<'a> Policy<'a> {
             name_len: u32_at(rec, 28),
             path_off: u32_at(rec, 32),
             path_len: u32_at(rec, 36),
+            generation: u32_at(rec, 40),
+            flags: u32_at(rec, 44),
         })
     }
 
@@ -642,11 +705,11 @@ impl<'a> Policy<'a> {
         start: u32,
         len: u32,
         dev: u32,
-        ino: Option<u64>,
-        parent_ino: Option<u64>,
+        ino: Option<Ident>,
+        parent: Option<Ident>,
         name: Option<&[u8]>,
     ) -> LevelMatch {
-        match self.entry_range(start, len).match_level(dev, ino, parent_ino, name) {
+        match self.entry_range(start, len).match_level(dev, ino, parent, name) {
             LevelMatch::Found(i) => LevelMatch::Found(start as usize + i),
             other => other,
         }
@@ -655,7 +718,7 @@ impl<'a> Policy<'a> {
     /// The first entry of the range that matches `level` (its inode, or its name in its
     /// parent directory).
     pub fn match_level(&self, start: u32, len: u32, level: &Level<'_>) -> Option<Entry> {
-        match self.match_level_lazy(start, len, level.dev, level.ino, level.parent_ino, Some(level.name)) {
+        match self.match_level_lazy(start, len, level.dev, level.ino, level.parent, Some(level.name)) {
             LevelMatch::Found(i) => self.entry(u32::try_from(i).ok()?),
             _ => None,
         }

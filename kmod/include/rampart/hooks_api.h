@@ -18,7 +18,7 @@
 #include <linux/uidgid_types.h>
 
 /* BEGIN copy of include/linux/rampart_hooks.h */
-#define RAMPART_HOOKS_ABI 8
+#define RAMPART_HOOKS_ABI 9
 
 /*
  * Per-task and per-IPC-object state the hook layer keeps for modules, as LSM
@@ -150,11 +150,17 @@ struct vm_area_struct;
  * @path_visible: a system call resolved @path to an existing object and is about
  *	to tell something of it, if only that it exists: name_to_handle_at(2),
  *	the path forms of getxattr/listxattr/setxattr/removexattr, utimensat(2), and
- *	creating a name that exists (EEXIST from mkdir, mknod, symlink, link); its
+ *	creating a name that exists (EEXIST from mkdir, mknod, symlink, link,
+ *	open with O_CREAT|O_EXCL, rename with RENAME_NOREPLACE); its
  *	error is returned instead (a hook point).
  * @write_noappend: a write with RWF_NOAPPEND to a file opened with O_APPEND
  *	(pwritev2(2), aio, io_uring), which would write at its own offset instead
  *	of the end: 0 lets it, a negative errno refuses it (a hook point).
+ * @force_write: a forced write (FOLL_FORCE: ptrace's PTRACE_POKETEXT and
+ *	PTRACE_POKEDATA, writes to /proc/PID/mem where they may force) into
+ *	@vma, an executable mapping that is not writable, of another or the same
+ *	process, with its mm's mmap_lock held: non-zero refuses it (EFAULT to the
+ *	kernel, EIO from ptrace). A hook point.
  * @task_blob_offset: set by rampart_register_hooks(): where the rampart bytes
  *	start in task->security.
  * @ipc_blob_offset: likewise in kern_ipc_perm->security.
@@ -234,6 +240,7 @@ struct rampart_hook_ops {
 	int (*file_permission)(struct file *file, int mask);
 	int (*write_noappend)(struct file *file);
 	int (*path_visible)(const struct path *path);
+	int (*force_write)(struct vm_area_struct *vma);
 	unsigned int task_blob_offset;
 	unsigned int ipc_blob_offset;
 	struct list_head node;

@@ -3,7 +3,8 @@
 # (security suite 414); other calls that resolve the name say whether it exists: chdir,
 # name_to_handle_at, getxattr (ENODATA), mkdir (EEXIST), rmdir (ENOTEMPTY), utimensat
 # (with the times "now": with both UTIME_OMIT the kernel returns 0 for any name, even a
-# missing one, before looking it up).
+# missing one, before looking it up), open(O_CREAT|O_EXCL) and rename(RENAME_NOREPLACE)
+# onto it (EEXIST).
 . /rampart/lib.sh
 load rampart_rbac
 P=/usr/sbin/adv-peek
