@@ -69,7 +69,7 @@ fn provided() -> Result<BTreeSet<String>> {
         bail!("{BUSYBOX} --list failed");
     }
     let applets = String::from_utf8_lossy(&out.stdout);
-    let tools = ["busybox", "rampart-probe", "rampart-attack", "rampart-policy", "rampart"];
+    let tools = ["busybox", "rampart-probe", "rampart-attack", "rampart-policy", "rampart", "rampart-hidsd"];
     Ok(applets.split_whitespace().chain(tools).map(|a| format!("/bin/{a}")).chain(["/init".into()]).collect())
 }
 
@@ -167,6 +167,11 @@ fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<Pat
     Ok(target_dir.join("x86_64-unknown-linux-gnu/release").join(bin))
 }
 
+/// rampart programs only some suites run in the guest: (suite, package, binary). The
+/// hardware probe records the QEMU machine's profile; the loop suite runs the HIDS.
+const SUITE_TOOLS: &[(&str, &str, &str)] =
+    &[("probe", "rampart-builder", "rampart"), ("loop", "rampart-hidsd", "rampart-hidsd")];
+
 /// Writes `<dir>/initramfs.cpio` for `suite` (only the cases starting with `cases`,
 /// if given), with the host programs the suite's `programs` file and `extra` list,
 /// returning its path.
@@ -204,9 +209,10 @@ pub fn build(
         list.file(&format!("/bin/{tool}"), &guest_c_tool(repo, tools, tool)?, 0o755);
     }
     list.file("/bin/rampart-policy", &guest_tool(repo, tools, "rampart-policy", "rampart-policy")?, 0o755);
-    // The hardware probe, for the suite that records the QEMU machine's profile.
-    if suite == "probe" {
-        list.file("/bin/rampart", &guest_tool(repo, tools, "rampart-builder", "rampart")?, 0o755);
+    for &(for_suite, package, bin) in SUITE_TOOLS {
+        if suite == for_suite {
+            list.file(&format!("/bin/{bin}"), &guest_tool(repo, tools, package, bin)?, 0o755);
+        }
     }
     list.file("/init", &guest.join("init"), 0o755);
     add_tree(&mut list, &guest.join("rampart"), "/rampart")?;

@@ -6,6 +6,7 @@
 
 mod address;
 mod config;
+mod container;
 mod daemon;
 mod event;
 mod fim;

@@ -78,6 +78,7 @@ void rampart_event_emit_peers(const struct rampart_subject *s, const char *modul
 		.uid = s->uid, .euid = s->euid, .gid = s->gid, .egid = s->egid,
 		.pid = s->pid,
 		.decision = decision,
+		.cgroup = s->cgroup,
 	};
 
 	if (!in_task()) {

@@ -26,7 +26,7 @@ module! {
 }
 
 /// The C side's interface version this file was written against (`shim.h`).
-const EXPECTED_SHIM_ABI: u32 = 2;
+const EXPECTED_SHIM_ABI: u32 = 3;
 /// Events the queue holds before new ones are dropped (and counted).
 const CAPACITY: usize = 256;
 
@@ -54,8 +54,10 @@ pub struct RawEvent {
     egid: u32,
     pid: i32,
     decision: u8,
+    cgroup: u64,
 }
-const _: () = assert!(core::mem::size_of::<RawEvent>() == 120);
+const _: () = assert!(core::mem::size_of::<RawEvent>() == 128);
+const _: () = assert!(core::mem::offset_of!(RawEvent, cgroup) == 120);
 
 /// `struct rampart_channel_stats` in `shim.h`.
 #[repr(C)]
@@ -196,7 +198,16 @@ pub extern "C" fn rampart_core_record(raw: *const RawEvent) {
         time_ns: Ktime::ktime_get().to_ns().max(0) as u64,
         module,
         decision: event::Decision::from_raw(raw.decision).unwrap_or(event::Decision::Deny),
-        subject: event::Subject { uid: raw.uid, euid: raw.euid, gid: raw.gid, egid: raw.egid, pid: raw.pid, comm, exe },
+        subject: event::Subject {
+            uid: raw.uid,
+            euid: raw.euid,
+            gid: raw.gid,
+            egid: raw.egid,
+            pid: raw.pid,
+            comm,
+            exe,
+            cgroup: raw.cgroup,
+        },
         object,
         reason,
         peers,

@@ -10,7 +10,7 @@
 #include <linux/types.h>
 
 /* Version of this interface; the Rust side refuses to load with another. */
-#define RAMPART_SHIM_ABI 2
+#define RAMPART_SHIM_ABI 3
 
 /* Largest encoded event (kmod/common/src/event.rs RECORD_MAX; checked in Rust). */
 #define RAMPART_RECORD_MAX 2048
@@ -32,8 +32,10 @@ struct rampart_raw_event {
 	u32 uid, euid, gid, egid;
 	s32 pid;
 	u8 decision;
+	u64 cgroup;	/* cgroup v2 id, 0: none */
 };
-static_assert(sizeof(struct rampart_raw_event) == 120, "mirrored in Rust: keep both sizes equal");
+static_assert(sizeof(struct rampart_raw_event) == 128, "mirrored in Rust: keep both sizes equal");
+static_assert(offsetof(struct rampart_raw_event, cgroup) == 120, "mirrored in Rust");
 
 /* Counters of the event queue. */
 struct rampart_channel_stats {

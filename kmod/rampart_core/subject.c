@@ -3,6 +3,7 @@
  * Describing a task for events and log lines: credentials, pid, comm and
  * executable path, gathered without sleeping.
  */
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/err.h>
@@ -45,6 +46,21 @@ static void subject_unlock(struct task_struct *task)
 		task_unlock(task);
 }
 
+/* @task's cgroup v2 id, read under RCU (its css_set may change meanwhile). */
+static u64 subject_cgroup(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	return id;
+#else
+	return 0;
+#endif
+}
+
 void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 {
 	const struct cred *cred;
@@ -60,6 +76,7 @@ void rampart_subject_fill(struct rampart_subject *s, struct task_struct *task)
 	s->egid = from_kgid_munged(&init_user_ns, cred->egid);
 	rcu_read_unlock();
 	s->pid = task_tgid_nr(task);
+	s->cgroup = subject_cgroup(task);
 	s->exe = "";
 	memset(&s->exe_id, 0, sizeof(s->exe_id));
 	if (!subject_lock(task)) {

@@ -86,7 +86,7 @@ fn kernel_learn_event(object: &[u8]) -> String {
         time_ns: 1,
         module: b"rbac",
         decision: Decision::Learn,
-        subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe },
+        subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe, cgroup: 0 },
         object,
         reason: b"subject=/usr/sbin/svc access=r",
         peers: b"",

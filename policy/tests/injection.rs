@@ -19,7 +19,7 @@ fn learn_event(exe: &[u8], object: &[u8], reason: &[u8]) -> String {
         time_ns: 1,
         module: b"rbac",
         decision: Decision::Learn,
-        subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe },
+        subject: Subject { uid: 1000, euid: 1000, gid: 1000, egid: 1000, pid: 7, comm: b"svc", exe, cgroup: 0 },
         object,
         reason,
         peers: b"",

@@ -9,6 +9,7 @@ use crate::rules::{self, engine::Engine};
 use crate::sinks::{alerts, learning::JsonLines};
 use anyhow::{Context, Result};
 use std::net::IpAddr;
+use std::path::Path;
 
 /// The rules and what acts on their matches.
 pub struct Pipeline {
@@ -22,6 +23,7 @@ pub struct Pipeline {
     learning: JsonLines,
     foreground: bool,
     host: String,
+    cgroups: crate::container::CgroupIds,
 }
 
 impl Pipeline {
@@ -45,6 +47,7 @@ impl Pipeline {
             nft,
             foreground,
             host,
+            cgroups: crate::container::CgroupIds::system(),
         })
     }
 
@@ -69,7 +72,13 @@ impl Pipeline {
             }
             let rule = self.engine.rule(&m);
             if level > 0 && level >= self.config.min_level {
-                let line = alerts::to_ecs(rule, &m, event, &self.host, &outcomes).to_string();
+                // Only the kernel's own records name a task to look up: a pid in a log
+                // line is whatever its writer said.
+                let kernel = matches!(event.source, SourceKind::Kmsg | SourceKind::Rampart);
+                let origin = kernel
+                    .then(|| crate::container::origin(&mut self.cgroups, Path::new("/proc"), &m.fields))
+                    .flatten();
+                let line = alerts::to_ecs(rule, &m, event, &self.host, &outcomes, origin.as_ref()).to_string();
                 if self.foreground {
                     println!("{line}");
                 }

@@ -1,5 +1,6 @@
 //! Alerts as JSON lines with Elastic Common Schema field names.
 
+use crate::container::Origin;
 use crate::event::Event;
 use crate::response::outcome::Outcome;
 use crate::rules::engine::Match;
@@ -51,7 +52,15 @@ pub fn alert_id(rule: &Rule, event: &Event) -> String {
 /// The ECS document of an alert: `rule` matched (`m`) on `event`; `responses` are the
 /// addresses blocks were asked for and what came of each (`rampart.response` is the
 /// first; a crash's peers are all in `rampart.responses`).
-pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, responses: &[(IpAddr, Outcome)]) -> Value {
+/// `origin`: the cgroup (and container) the event's task ran in, when known.
+pub fn to_ecs(
+    rule: &Rule,
+    m: &Match,
+    event: &Event,
+    host: &str,
+    responses: &[(IpAddr, Outcome)],
+    origin: Option<&Origin>,
+) -> Value {
     let f = &m.fields;
     let mut doc = Map::new();
     doc.insert("@timestamp".into(), json!(rfc3339(event.time)));
@@ -100,6 +109,13 @@ pub fn to_ecs(rule: &Rule, m: &Match, event: &Event, host: &str, responses: &[(I
                 doc.insert("source".into(), json!({ "ip": ip.to_string() }));
             }
         }
+    }
+    if let Some(o) = origin {
+        if let Some(c) = &o.container {
+            doc.insert("container".into(), json!({ "id": c.id, "runtime": c.runtime }));
+        }
+        let rampart = doc.entry("rampart").or_insert_with(|| json!({}));
+        rampart["cgroup"] = json!(o.cgroup);
     }
     doc.insert("labels".into(), json!(f));
     doc.insert("message".into(), json!(rule.description));

@@ -120,6 +120,7 @@ mod tests {
                 pid: 7,
                 comm: b"unshare",
                 exe: b"/bin/\"x\xff",
+                cgroup: 4242,
             },
             object: b"user namespace",
             reason: b"unprivileged user namespace",
@@ -132,6 +133,7 @@ mod tests {
         let f = &events[0].fields;
         assert_eq!((f["seq"].as_str(), f["decision"].as_str(), f["uid"].as_str()), ("42", "deny", "65534"));
         assert_eq!(f["exe"], "/bin/\"x\u{ff}");
+        assert_eq!(f["cgroup"], "4242");
         assert_eq!(events[0].time, 1003);
     }
 

@@ -76,6 +76,9 @@ pub struct Subject<'a> {
     pub comm: &'a [u8],
     /// Path of the executable (empty for kernel threads).
     pub exe: &'a [u8],
+    /// cgroup v2 id (the inode number of the task's cgroup directory), 0 for none:
+    /// userspace finds the container from it.
+    pub cgroup: u64,
 }
 
 /// One audit event.
@@ -198,6 +201,10 @@ pub fn encode(event: &Event<'_>, out: &mut [u8; RECORD_MAX]) -> usize {
     cut |= w.string(s.comm, COMM_MAX);
     w.push(b",\"exe\":");
     cut |= w.string(s.exe, PATH_MAX_ESCAPED);
+    if s.cgroup != 0 {
+        w.push(b",\"cgroup\":");
+        w.number(s.cgroup);
+    }
     w.push(b",\"object\":");
     cut |= w.string(event.object, PATH_MAX_ESCAPED);
     w.push(b",\"reason\":");
@@ -241,7 +248,7 @@ mod tests {
             time_ns: 1_234_567,
             module: b"devmem",
             decision: Decision::Deny,
-            subject: Subject { uid: 1000, euid: 0, gid: 1000, egid: 0, pid: -1, comm: b"dd", exe },
+            subject: Subject { uid: 1000, euid: 0, gid: 1000, egid: 0, pid: -1, comm: b"dd", exe, cgroup: 0 },
             object,
             reason: b"memory device",
             peers: b"",

@@ -56,6 +56,8 @@ int rampart_path_file_id(const char *path, size_t len, struct rampart_file_id *i
  * @exe: executable path (points into @exe_buf, or to a fixed placeholder).
  * @exe_buf: storage for @exe.
  * @exe_id: what the executable is (present 0 when there is none).
+ * @cgroup: the task's cgroup v2 id (the inode number of its directory in
+ *	cgroupfs, which tells the container it runs in); 0 without cgroups.
  */
 struct rampart_subject {
 	u32 uid, euid, gid, egid;
@@ -64,6 +66,7 @@ struct rampart_subject {
 	const char *exe;
 	char exe_buf[RAMPART_EXE_MAX];
 	struct rampart_file_id exe_id;
+	u64 cgroup;
 };
 
 /*

@@ -38,13 +38,13 @@ case "$traced" in *secret417*) die "another subject's program ran traced: $trace
 case "$attached" in *secret417*) die "attached to another subject's task: $attached" ;; esac
 case "$own" in *"done (secret417)"*) ;; *) die "tracing its own subject's task was refused: $own" ;; esac
 case "$shared" in *"refused at execve: EPERM"*) ;; *) die "an exec into another subject with a shared fs_struct was not refused: $shared" ;; esac
-[ "$shared_own" = "exit 0" ] || die "an exec into its own subject with a shared fs_struct failed: $shared_own"
+case "$shared_own" in *"exit 0") ;; *) die "an exec into its own subject with a shared fs_struct failed: $shared_own" ;; esac
 seen_event '"module":"rbac"' '"decision":"deny"' '"object":"ptrace"' "subject=$D capability" >/dev/null
 write_policy ptrace
 traced_ok=$($D/tracer trace-read /srv/adv417 /bin/rampart-probe pause 5 2>&1)
 case "$traced_ok" in *"done (secret417)"*) ;; *) die "with ptrace, tracing was refused: $traced_ok" ;; esac
 shared_ok=$($D/tracer shared-fs-exec /bin/rampart-probe pause 0 2>&1; echo "exit $?")
-[ "$shared_ok" = "exit 0" ] || die "with ptrace, an exec with a shared fs_struct was refused: $shared_ok"
+case "$shared_ok" in *"exit 0") ;; *) die "with ptrace, an exec with a shared fs_struct was refused: $shared_ok" ;; esac
 # Learning: the tracer's subject learns; generate gives it the option.
 write_policy learn
 events >/dev/null
