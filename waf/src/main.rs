@@ -53,6 +53,13 @@ enum Cmd {
         /// Blocked and refused requests as syslog-format lines, for rampart-hidsd.
         #[arg(long)]
         block_log: Option<String>,
+        /// TLS: certificate chain (PEM); with --tls-key. Clients then speak HTTP/2 or
+        /// HTTP/1.1 (ALPN) over TLS.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS: the certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Runs the CRS regression corpus through the proxy against a built-in test backend.
     Conformance(rampart_waf::conformance::Options),
@@ -77,7 +84,11 @@ fn main() -> Result<()> {
                 std::process::exit(1);
             }
         },
-        Cmd::Run { listen, upstream, rules, local_rules, mode, paranoia, audit_log, block_log } => {
+        Cmd::Run { listen, upstream, rules, local_rules, mode, paranoia, audit_log, block_log, tls_cert, tls_key } => {
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(c), Some(k)) => Some(proxy::tls::acceptor(c, k).map_err(|e| anyhow::anyhow!("TLS: {e}"))?),
+                _ => None,
+            };
             let sources = Sources { paths: rules, local_dir: Some(local_rules) };
             let set = sources.load().map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("rampart-waf: {} rules loaded", set.rule_count());
@@ -99,6 +110,7 @@ fn main() -> Result<()> {
                     }
                 },
                 max_head: 64 * 1024,
+                tls,
             });
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(async move {

@@ -253,6 +253,7 @@ pub fn run_cases(opts: &Options) -> Result<Vec<Outcome>, String> {
             paranoia: opts.paranoia,
             audit: Sink::Memory(memory.clone()),
             max_head: 64 * 1024,
+            tls: None,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -1,9 +1,12 @@
-//! The reverse proxy: HTTP/1.x from clients (strict parsing, [`http1`]), the rules on each phase,
-//! the upstream through hyper ([`upstream`]), an audit record per relevant transaction ([`audit`]).
+//! The reverse proxy: HTTP/1.x from clients (strict parsing, [`http1`]), HTTP/2 over TLS
+//! ([`http2`], [`tls`]), the rules on each phase, the upstream through hyper
+//! ([`upstream`]), an audit record per relevant transaction ([`audit`]).
 
 pub mod audit;
 pub mod http1;
+pub mod http2;
 pub mod rules;
+pub mod tls;
 pub mod upstream;
 
 use crate::engine::transaction::Request;
@@ -13,7 +16,7 @@ use audit::{Record, Sink};
 use http1::{Head, Refusal};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
-use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use upstream::Upstream;
 
@@ -40,6 +43,20 @@ pub struct Proxy {
     pub audit: Sink,
     /// Largest request head.
     pub max_head: usize,
+    /// TLS on the listening side (None: plain HTTP/1.x).
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+/// What the rules and the upstream made of one request.
+pub struct Reply {
+    /// Status sent to the client.
+    pub status: u16,
+    /// Headers sent to the client (hop-by-hop ones are left out when written).
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// Body sent to the client.
+    pub body: Vec<u8>,
+    /// A rule asked to drop the connection: nothing is sent.
+    pub drop: bool,
 }
 
 fn reason(status: u16) -> &'static str {
@@ -115,15 +132,32 @@ impl Proxy {
             let (sock, peer) = listener.accept().await?;
             let me = self.clone();
             tokio::spawn(async move {
-                let _ = me.connection(sock, peer).await;
+                let _ = me.accepted(sock, peer).await;
             });
         }
     }
 
-    async fn connection(&self, sock: TcpStream, peer: SocketAddr) -> std::io::Result<()> {
+    /// A new client connection: TLS first when configured (ALPN chooses HTTP/2 or
+    /// HTTP/1.1), else plain HTTP/1.x.
+    async fn accepted(self: Arc<Self>, sock: TcpStream, peer: SocketAddr) -> std::io::Result<()> {
         let _ = sock.set_nodelay(true);
         let local_port = sock.local_addr().map(|a| a.port()).unwrap_or(0);
-        let (r, mut w) = sock.into_split();
+        let Some(acceptor) = self.tls.clone() else { return self.connection(sock, peer, local_port).await };
+        let handshake = tokio::time::timeout(std::time::Duration::from_secs(30), acceptor.accept(sock)).await;
+        let Ok(Ok(stream)) = handshake else { return Ok(()) };
+        if stream.get_ref().1.alpn_protocol() == Some(b"h2") {
+            http2::serve(self, stream, peer, local_port).await;
+            return Ok(());
+        }
+        self.connection(stream, peer, local_port).await
+    }
+
+    /// HTTP/1.x requests on one connection, until either side closes it.
+    async fn connection<S>(&self, sock: S, peer: SocketAddr, local_port: u16) -> std::io::Result<()>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let (r, mut w) = tokio::io::split(sock);
         let mut r = BufReader::new(r);
         loop {
             let head =
@@ -144,13 +178,8 @@ impl Proxy {
         }
     }
 
-    async fn refuse(
-        &self,
-        w: &mut (impl AsyncWriteExt + Unpin),
-        peer: SocketAddr,
-        head: Option<&Head>,
-        refusal: &Refusal,
-    ) -> std::io::Result<()> {
+    /// Logs a request refused before any rule ran; returns its status and why.
+    pub(crate) fn audit_refusal(&self, peer: SocketAddr, head: Option<&Head>, refusal: &Refusal) -> (u16, String) {
         let status = refusal.status();
         let why = match refusal {
             Refusal::Bad(m) => m.to_string(),
@@ -171,18 +200,23 @@ impl Proxy {
             reason: Some(why.clone()),
             test_marker: head.and_then(|h| h.header("x-crs-test")).map(|v| String::from_utf8_lossy(v).into_owned()),
         });
+        (status, why)
+    }
+
+    async fn refuse(
+        &self,
+        w: &mut (impl AsyncWriteExt + Unpin),
+        peer: SocketAddr,
+        head: Option<&Head>,
+        refusal: &Refusal,
+    ) -> std::io::Result<()> {
+        let (status, why) = self.audit_refusal(peer, head, refusal);
         write_response(w, status, &error_page(status), format!("{why}\n").as_bytes(), false, false).await
     }
 
-    /// One request/response; returns whether the connection stays open.
-    async fn exchange(
-        &self,
-        r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
-        w: &mut tokio::net::tcp::OwnedWriteHalf,
-        peer: SocketAddr,
-        local_port: u16,
-        head: Head,
-    ) -> std::io::Result<bool> {
+    /// Phase 1 (request headers) of `head`: its transaction, and the body limit that
+    /// applies to it.
+    pub(crate) fn begin(&self, head: &Head, peer: SocketAddr, local_port: u16) -> (Transaction, usize) {
         let mut tx = self.transaction();
         let limits = tx.rules().settings.clone();
         let req = Request {
@@ -197,6 +231,59 @@ impl Proxy {
         tx.request_headers(&req);
         let multipart = head.header("content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with(b"multipart/"));
         let limit = if multipart { limits.request_body_limit } else { limits.request_body_no_files_limit };
+        (tx, limit)
+    }
+
+    /// Phases 2 to 4: the request body, the upstream (unless a rule intervened) and its
+    /// response.
+    pub(crate) async fn complete(&self, tx: &mut Transaction, head: &Head, peer: SocketAddr, body: Vec<u8>) -> Reply {
+        let denied = |status: u16| Reply {
+            status,
+            headers: error_page(status),
+            body: format!("{status} {}\n", reason(status)).into_bytes(),
+            drop: false,
+        };
+        if tx.intervention.is_none() {
+            tx.request_body(&body);
+        }
+        if let Some(i) = tx.intervention.clone() {
+            return if i.drop { Reply { drop: true, ..denied(i.status) } } else { denied(i.status) };
+        }
+        let limit = tx.rules().settings.response_body_limit;
+        match self
+            .upstream
+            .send(&head.method, &head.target, &head.headers, body, &peer.ip().to_string(), 64 << 20)
+            .await
+        {
+            Err(e) => Reply { status: 502, headers: error_page(502), body: format!("{e}\n").into_bytes(), drop: false },
+            Ok(resp) => {
+                tx.response_headers(resp.status, "HTTP/1.1", &resp.headers);
+                if tx.intervention.is_none() && tx.wants_response_body() {
+                    let cut = resp.body.len().min(limit);
+                    tx.response_body(&resp.body[..cut]);
+                }
+                match tx.intervention.clone() {
+                    Some(i) => denied(i.status),
+                    None => Reply { status: resp.status, headers: resp.headers, body: resp.body, drop: false },
+                }
+            }
+        }
+    }
+
+    /// One HTTP/1.x request and its response; returns whether the connection stays open.
+    async fn exchange<R, W>(
+        &self,
+        r: &mut BufReader<R>,
+        w: &mut W,
+        peer: SocketAddr,
+        local_port: u16,
+        head: Head,
+    ) -> std::io::Result<bool>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        let (mut tx, limit) = self.begin(&head, peer, local_port);
         let body = match http1::read_body(r, head.framing, limit).await {
             Ok(b) => b,
             Err(refusal) => {
@@ -206,45 +293,18 @@ impl Proxy {
         };
         let keep_alive = head.keep_alive();
         let head_only = head.method == "HEAD";
-        if tx.intervention.is_none() {
-            tx.request_body(&body);
+        let reply = self.complete(&mut tx, &head, peer, body).await;
+        if reply.drop {
+            self.finish(tx, &head, peer, 0);
+            return Ok(false);
         }
-        let (status, headers, resp_body) = if let Some(i) = tx.intervention.clone() {
-            if i.drop {
-                self.finish(tx, &head, peer, 0);
-                return Ok(false);
-            }
-            (i.status, error_page(i.status), format!("{} {}\n", i.status, reason(i.status)).into_bytes())
-        } else {
-            match self
-                .upstream
-                .send(&head.method, &head.target, &head.headers, body, &peer.ip().to_string(), 64 << 20)
-                .await
-            {
-                Err(e) => (502, error_page(502), format!("{e}\n").into_bytes()),
-                Ok(resp) => {
-                    tx.response_headers(resp.status, "HTTP/1.1", &resp.headers);
-                    if tx.intervention.is_none() && tx.wants_response_body() {
-                        let cut = resp.body.len().min(limits.response_body_limit);
-                        tx.response_body(&resp.body[..cut]);
-                    }
-                    match tx.intervention.clone() {
-                        Some(i) => (
-                            i.status,
-                            error_page(i.status),
-                            format!("{} {}\n", i.status, reason(i.status)).into_bytes(),
-                        ),
-                        None => (resp.status, resp.headers, resp.body),
-                    }
-                }
-            }
-        };
-        write_response(w, status, &headers, &resp_body, keep_alive, head_only).await?;
-        self.finish(tx, &head, peer, status);
+        write_response(w, reply.status, &reply.headers, &reply.body, keep_alive, head_only).await?;
+        self.finish(tx, &head, peer, reply.status);
         Ok(keep_alive)
     }
 
-    fn finish(&self, mut tx: Transaction, head: &Head, peer: SocketAddr, status: u16) {
+    /// Phase 5 and the audit record.
+    pub(crate) fn finish(&self, mut tx: Transaction, head: &Head, peer: SocketAddr, status: u16) {
         tx.logging();
         let rules: Vec<_> = tx.matched.iter().filter(|m| m.logged).cloned().collect();
         let marker = head.header("x-crs-test").map(|v| String::from_utf8_lossy(v).into_owned());
