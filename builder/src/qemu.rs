@@ -92,7 +92,10 @@ impl Boot {
             .arg("-append")
             .arg(&self.append)
             .args(["-m", &self.memory_mb.to_string(), "-smp", &self.cpus.to_string()])
-            .args(["-nographic", "-no-reboot", "-nodefaults", "-serial", "stdio"]);
+            .args(["-nographic", "-no-reboot", "-nodefaults", "-serial", "stdio"])
+            // A q35 machine with an emulated Intel IOMMU (VT-d): the config's IOMMU
+            // options (on by default, strict invalidation) are exercised at every boot.
+            .args(["-machine", "q35", "-device", "intel-iommu"]);
         if self.accel == Accel::Kvm {
             cmd.args(["-cpu", "host"]);
         } else if self.icount {
