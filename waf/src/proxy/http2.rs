@@ -6,9 +6,10 @@
 //! are refused by it.
 
 use super::http1::{Framing, Head, Refusal};
-use super::{Proxy, Reply};
+use super::{Proxy, Reply, ReplyBody};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::convert::Infallible;
@@ -53,17 +54,39 @@ pub fn head_of(parts: &hyper::http::request::Parts) -> Head {
     Head { method: parts.method.as_str().to_string(), target, version: "HTTP/2.0".into(), headers, framing }
 }
 
-fn response(reply: Reply, head_only: bool) -> hyper::Response<Full<Bytes>> {
+/// A response body: whole, or the upstream's as it arrives.
+type Body = BoxBody<Bytes, hyper::Error>;
+
+fn whole(bytes: Bytes) -> Body {
+    Full::new(bytes).map_err(|never| match never {}).boxed()
+}
+
+fn response(reply: Reply, head_only: bool) -> hyper::Response<Body> {
     let mut b = hyper::Response::builder().status(reply.status);
     for (k, v) in &reply.headers {
-        if super::upstream::hop_by_hop(k) || k.eq_ignore_ascii_case("content-length") {
+        if super::upstream::hop_by_hop(k) {
             continue;
         }
         b = b.header(k.as_str(), v.as_slice());
     }
-    let body = if head_only { Bytes::new() } else { Bytes::from(reply.body) };
-    b.body(Full::new(body)).unwrap_or_else(|_| {
-        let mut r = hyper::Response::new(Full::new(Bytes::from_static(b"502 Bad Gateway\n")));
+    let body = match reply.body {
+        ReplyBody::Streamed { length, .. } if head_only => {
+            if let Some(n) = length {
+                b = b.header(hyper::header::CONTENT_LENGTH, n);
+            }
+            Empty::new().map_err(|never| match never {}).boxed()
+        }
+        ReplyBody::Streamed { body, length } => {
+            if let Some(n) = length {
+                b = b.header(hyper::header::CONTENT_LENGTH, n);
+            }
+            body.boxed()
+        }
+        ReplyBody::Whole(_) if head_only => whole(Bytes::new()),
+        ReplyBody::Whole(v) => whole(Bytes::from(v)),
+    };
+    b.body(body).unwrap_or_else(|_| {
+        let mut r = hyper::Response::new(whole(Bytes::from_static(b"502 Bad Gateway\n")));
         *r.status_mut() = hyper::StatusCode::BAD_GATEWAY;
         r
     })
@@ -75,7 +98,7 @@ impl Proxy {
         req: hyper::Request<Incoming>,
         peer: SocketAddr,
         local_port: u16,
-    ) -> hyper::Response<Full<Bytes>> {
+    ) -> hyper::Response<Body> {
         let (parts, incoming) = req.into_parts();
         let head = head_of(&parts);
         let (mut tx, limit) = self.begin(&head, peer, local_port);
@@ -88,7 +111,8 @@ impl Proxy {
                     Refusal::Bad("request body")
                 };
                 let (status, why) = self.audit_refusal(peer, Some(&head), &refusal);
-                let reply = Reply { status, headers: Vec::new(), body: format!("{why}\n").into_bytes(), drop: false };
+                let body = ReplyBody::Whole(format!("{why}\n").into_bytes());
+                let reply = Reply { status, headers: Vec::new(), body, drop: false };
                 return response(reply, false);
             }
         };
@@ -97,7 +121,7 @@ impl Proxy {
         let status = if reply.drop { 0 } else { reply.status };
         let out = if reply.drop {
             // No way to drop one stream's connection from here: a reset is the closest.
-            response(Reply { status: 403, headers: Vec::new(), body: Vec::new(), drop: false }, true)
+            response(Reply { status: 403, headers: Vec::new(), body: ReplyBody::Whole(Vec::new()), drop: false }, true)
         } else {
             response(reply, head_only)
         };

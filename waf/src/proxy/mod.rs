@@ -54,9 +54,24 @@ pub struct Reply {
     /// Headers sent to the client (hop-by-hop ones are left out when written).
     pub headers: Vec<(String, Vec<u8>)>,
     /// Body sent to the client.
-    pub body: Vec<u8>,
+    pub body: ReplyBody,
     /// A rule asked to drop the connection: nothing is sent.
     pub drop: bool,
+}
+
+/// A reply's body: read whole (the proxy's own pages, and responses the rules inspect),
+/// or passed on as the upstream sends it (responses no rule reads: their content type
+/// is not one `SecResponseBodyMimeType` names, or response body access is off).
+pub enum ReplyBody {
+    /// All of it.
+    Whole(Vec<u8>),
+    /// The upstream's body as it arrives, and the length the upstream announced.
+    Streamed {
+        /// The body.
+        body: hyper::body::Incoming,
+        /// Its `Content-Length`, if the upstream sent one.
+        length: Option<u64>,
+    },
 }
 
 fn reason(status: u16) -> &'static str {
@@ -105,6 +120,84 @@ async fn write_response(
     }
     w.write_all(&out).await?;
     w.flush().await
+}
+
+/// Responses the rules inspect are read whole up to this size (a larger one is a 502).
+const MAX_INSPECTED_RESPONSE: usize = 64 << 20;
+
+/// An HTTP/1.x response whose body is passed on as the upstream sends it.
+struct Streamed<'a> {
+    status: u16,
+    headers: &'a [(String, Vec<u8>)],
+    /// The upstream's length: sent as `Content-Length`, and held to.
+    length: Option<u64>,
+    keep_alive: bool,
+    head_only: bool,
+    /// Without a length: chunked (HTTP/1.1 clients), else the end is the close.
+    chunked: bool,
+}
+
+impl Streamed<'_> {
+    /// Writes it; returns whether the connection can stay open.
+    async fn write(
+        &self,
+        w: &mut (impl AsyncWriteExt + Unpin),
+        mut body: hyper::body::Incoming,
+    ) -> std::io::Result<bool> {
+        use http_body_util::BodyExt;
+        let framing: Option<String> = match (self.length, self.chunked) {
+            (Some(n), _) => Some(format!("content-length: {n}\r\n")),
+            (None, true) => Some("transfer-encoding: chunked\r\n".into()),
+            (None, false) => None,
+        };
+        let keep = self.keep_alive && framing.is_some();
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status)).into_bytes();
+        for (k, v) in self.headers {
+            if !upstream::hop_by_hop(k) {
+                out.extend_from_slice(k.as_bytes());
+                out.extend_from_slice(b": ");
+                out.extend_from_slice(v);
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out.extend_from_slice(framing.as_deref().unwrap_or("").as_bytes());
+        out.extend_from_slice(if keep { b"connection: keep-alive\r\n\r\n" } else { b"connection: close\r\n\r\n" });
+        w.write_all(&out).await?;
+        if self.head_only {
+            w.flush().await?;
+            return Ok(keep);
+        }
+        let chunked = self.length.is_none() && self.chunked;
+        let mut sent: u64 = 0;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else {
+                // The upstream broke off: so does this response.
+                w.flush().await?;
+                return Ok(false);
+            };
+            let Ok(data) = frame.into_data() else { continue };
+            if data.is_empty() {
+                continue;
+            }
+            sent += data.len() as u64;
+            if self.length.is_some_and(|n| sent > n) {
+                return Ok(false);
+            }
+            if chunked {
+                w.write_all(format!("{:x}\r\n", data.len()).as_bytes()).await?;
+                w.write_all(&data).await?;
+                w.write_all(b"\r\n").await?;
+            } else {
+                w.write_all(&data).await?;
+            }
+            w.flush().await?;
+        }
+        if chunked {
+            w.write_all(b"0\r\n\r\n").await?;
+        }
+        w.flush().await?;
+        Ok(keep && self.length.is_none_or(|n| sent == n))
+    }
 }
 
 fn error_page(_status: u16) -> Vec<(String, Vec<u8>)> {
@@ -240,7 +333,13 @@ impl Proxy {
         let denied = |status: u16| Reply {
             status,
             headers: error_page(status),
-            body: format!("{status} {}\n", reason(status)).into_bytes(),
+            body: ReplyBody::Whole(format!("{status} {}\n", reason(status)).into_bytes()),
+            drop: false,
+        };
+        let failed = |e: String| Reply {
+            status: 502,
+            headers: error_page(502),
+            body: ReplyBody::Whole(format!("{e}\n").into_bytes()),
             drop: false,
         };
         if tx.intervention.is_none() {
@@ -250,22 +349,28 @@ impl Proxy {
             return if i.drop { Reply { drop: true, ..denied(i.status) } } else { denied(i.status) };
         }
         let limit = tx.rules().settings.response_body_limit;
-        match self
-            .upstream
-            .send(&head.method, &head.target, &head.headers, body, &peer.ip().to_string(), 64 << 20)
-            .await
-        {
-            Err(e) => Reply { status: 502, headers: error_page(502), body: format!("{e}\n").into_bytes(), drop: false },
-            Ok(resp) => {
-                tx.response_headers(resp.status, "HTTP/1.1", &resp.headers);
-                if tx.intervention.is_none() && tx.wants_response_body() {
-                    let cut = resp.body.len().min(limit);
-                    tx.response_body(&resp.body[..cut]);
-                }
-                match tx.intervention.clone() {
-                    Some(i) => denied(i.status),
-                    None => Reply { status: resp.status, headers: resp.headers, body: resp.body, drop: false },
-                }
+        let resp =
+            match self.upstream.start(&head.method, &head.target, &head.headers, body, &peer.ip().to_string()).await {
+                Err(e) => return failed(e),
+                Ok(resp) => resp,
+            };
+        tx.response_headers(resp.status, "HTTP/1.1", &resp.headers);
+        if let Some(i) = tx.intervention.clone() {
+            return denied(i.status);
+        }
+        if !tx.wants_response_body() {
+            let (status, headers, length) = (resp.status, resp.headers, resp.length);
+            return Reply { status, headers, body: ReplyBody::Streamed { body: resp.body, length }, drop: false };
+        }
+        let resp = match resp.read(MAX_INSPECTED_RESPONSE).await {
+            Err(e) => return failed(e),
+            Ok(resp) => resp,
+        };
+        tx.response_body(&resp.body[..resp.body.len().min(limit)]);
+        match tx.intervention.clone() {
+            Some(i) => denied(i.status),
+            None => {
+                Reply { status: resp.status, headers: resp.headers, body: ReplyBody::Whole(resp.body), drop: false }
             }
         }
     }
@@ -298,9 +403,20 @@ impl Proxy {
             self.finish(tx, &head, peer, 0);
             return Ok(false);
         }
-        write_response(w, reply.status, &reply.headers, &reply.body, keep_alive, head_only).await?;
+        let keep = match reply.body {
+            ReplyBody::Whole(body) => {
+                write_response(w, reply.status, &reply.headers, &body, keep_alive, head_only).await?;
+                keep_alive
+            }
+            ReplyBody::Streamed { body, length } => {
+                let chunked = head.version != "HTTP/1.0";
+                let out =
+                    Streamed { status: reply.status, headers: &reply.headers, length, keep_alive, head_only, chunked };
+                out.write(w, body).await?
+            }
+        };
         self.finish(tx, &head, peer, reply.status);
-        Ok(keep_alive)
+        Ok(keep)
     }
 
     /// Phase 5 and the audit record.

@@ -17,6 +17,32 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// An upstream response whose body is still to come.
+#[derive(Debug)]
+pub struct Streaming {
+    /// Status code.
+    pub status: u16,
+    /// Headers (hop-by-hop ones removed).
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The upstream's `Content-Length`, if it sent one.
+    pub length: Option<u64>,
+    /// The body, as it arrives.
+    pub body: hyper::body::Incoming,
+}
+
+impl Streaming {
+    /// Reads the body, up to `limit` bytes.
+    pub async fn read(self, limit: usize) -> Result<Response, String> {
+        let body = Limited::new(self.body, limit)
+            .collect()
+            .await
+            .map_err(|e| format!("upstream body: {e}"))?
+            .to_bytes()
+            .to_vec();
+        Ok(Response { status: self.status, headers: self.headers, body })
+    }
+}
+
 /// The upstream client.
 #[derive(Clone)]
 pub struct Upstream {
@@ -64,6 +90,18 @@ impl Upstream {
         client_ip: &str,
         limit: usize,
     ) -> Result<Response, String> {
+        self.start(method, target, headers, body, client_ip).await?.read(limit).await
+    }
+
+    /// Sends a request; returns the response once its head has arrived.
+    pub async fn start(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, Vec<u8>)],
+        body: Vec<u8>,
+        client_ip: &str,
+    ) -> Result<Streaming, String> {
         let path = if target.starts_with('/') { target.to_string() } else { format!("/{target}") };
         let mut b = hyper::Request::builder().method(method).uri(format!("{}{}", self.base, path));
         let mut xff = None;
@@ -93,12 +131,11 @@ impl Upstream {
             .filter(|(k, _)| !hop_by_hop(k.as_str()))
             .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
             .collect();
-        let body = Limited::new(resp.into_body(), limit)
-            .collect()
-            .await
-            .map_err(|e| format!("upstream body: {e}"))?
-            .to_bytes()
-            .to_vec();
-        Ok(Response { status, headers, body })
+        let length = resp
+            .headers()
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        Ok(Streaming { status, headers, length, body: resp.into_body() })
     }
 }
