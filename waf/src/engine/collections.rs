@@ -40,8 +40,8 @@ pub struct Data {
     pub matched_var: Option<(String, Vec<u8>)>,
     /// `MATCHED_VARS` of the current rule: (name, value).
     pub matched_vars: Pairs,
-    /// `RULE` (the current rule's id, msg, ...).
-    pub rule: Pairs,
+    /// `RULE`: the id of the rule being evaluated.
+    pub rule_id: u64,
 }
 
 fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &str, names: bool, out: &mut Vec<(String, Cow<'a, [u8]>)>) {
@@ -114,7 +114,11 @@ impl Data {
                     }
                 }
             }
-            Var::Rule => select(&self.rule, sel, p, false, out),
+            Var::Rule => {
+                if sel.matches("id") {
+                    out.push((format!("{p}:id"), Cow::Owned(self.rule_id.to_string().into_bytes())));
+                }
+            }
             Var::Xml => {
                 if matches!(sel, Selector::Key(k) if k.contains('@')) {
                     for a in &self.xml_attrs {

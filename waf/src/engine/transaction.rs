@@ -87,11 +87,12 @@ pub struct Transaction {
     /// Transformation results by (hash of the input, transformation list): CRS applies the same
     /// chains to the same values in rule after rule.
     tcache: std::sync::Mutex<TransformCache>,
-    hasher: std::collections::hash_map::RandomState,
+    hasher: foldhash::fast::RandomState,
 }
 
 /// Transformed values by (hash of the input, transformation list).
-type TransformCache = HashMap<(u64, Vec<Transform>), Arc<Vec<u8>>>;
+/// Transformed values by (hash of the value, hash of the transformation list).
+type TransformCache = HashMap<(u64, u64), Arc<Vec<u8>>, foldhash::fast::RandomState>;
 
 /// One matching variable.
 struct Match {
@@ -414,7 +415,7 @@ impl Transaction {
     }
 
     fn eval_chain(&mut self, head: &Rule) -> bool {
-        self.data.rule = vec![("id".into(), head.id.to_string().into_bytes())];
+        self.data.rule_id = head.id;
         // Each rule of a chain runs its setvar and ctl as soon as it matches, once per matching
         // variable (the next rule may read them); CRS puts the scoring on the chain's last rule.
         let mut link = Some(head);
@@ -461,14 +462,20 @@ impl Transaction {
         }
         let mut matches = Vec::new();
         let negated = rule.op.negated;
+        let may_exclude = rule.targets.iter().any(|t| t.exclude)
+            || self.excluded_by_id.contains_key(&head_id)
+            || self.excluded_by_tag.iter().any(|(tag, _)| rule.has_tag(tag));
         for t in rule.targets.iter().filter(|t| !t.exclude) {
             let mut values: Vec<(String, Cow<'_, [u8]>)> = Vec::new();
             self.data.fetch(t.var, &t.selector, &mut values);
-            values.retain(|(n, _)| !self.excluded(head_id, rule, n, t.var));
+            if may_exclude {
+                values.retain(|(n, _)| !self.excluded(head_id, rule, n, t.var));
+            }
             if t.count {
                 values = vec![(format!("&{}", t.var.name()), Cow::Owned(values.len().to_string().into_bytes()))];
             }
             for (name, value) in values {
+                let cached;
                 let mut stages: Vec<Cow<'_, [u8]>> = Vec::new();
                 if rule.actions.multi_match {
                     let mut cur: Cow<'_, [u8]> = value.clone();
@@ -480,7 +487,8 @@ impl Transaction {
                 } else if rule.actions.transforms.is_empty() {
                     stages.push(value.clone());
                 } else {
-                    stages.push(Cow::Owned(self.transformed(&value, &rule.actions.transforms).to_vec()));
+                    cached = self.transformed(&value, &rule.actions.transforms);
+                    stages.push(Cow::Borrowed(cached.as_slice()));
                 }
                 for v in stages {
                     let expand = |m: &Macro| expand_with(&self.data, m);
@@ -499,7 +507,7 @@ impl Transaction {
     /// `value` through `transforms`, cached for the transaction.
     fn transformed(&self, value: &[u8], transforms: &[Transform]) -> Arc<Vec<u8>> {
         use std::hash::BuildHasher;
-        let key = (self.hasher.hash_one(value), transforms.to_vec());
+        let key = (self.hasher.hash_one(value), self.hasher.hash_one(transforms));
         if let Some(v) = self.tcache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return v;
         }
