@@ -44,10 +44,45 @@ pub struct Data {
     pub rule_id: u64,
 }
 
-fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &str, names: bool, out: &mut Vec<(String, Cow<'a, [u8]>)>) {
+/// A fetched value's full name (`ARGS:id`), put together only when a rule needs it (a
+/// match, a log line): most values of most rules never match.
+#[derive(Debug, Clone)]
+pub enum VarName<'a> {
+    /// A scalar: the variable's name.
+    Plain(&'static str),
+    /// A collection member: the collection and the key.
+    Keyed(&'static str, &'a str),
+    /// Anything else, whole.
+    Owned(String),
+}
+
+impl VarName<'_> {
+    /// The key (`id` of `ARGS:id`), empty for a scalar.
+    pub fn key(&self) -> &str {
+        match self {
+            VarName::Plain(_) => "",
+            VarName::Keyed(_, k) => k,
+            VarName::Owned(s) => s.split_once(':').map_or("", |(_, k)| k),
+        }
+    }
+
+    /// The full name.
+    pub fn full(&self) -> String {
+        match self {
+            VarName::Plain(p) => p.to_string(),
+            VarName::Keyed(p, k) => format!("{p}:{k}"),
+            VarName::Owned(s) => s.clone(),
+        }
+    }
+}
+
+/// What [`Data::fetch`] gives: each value with its name.
+pub type Fetched<'a> = Vec<(VarName<'a>, Cow<'a, [u8]>)>;
+
+fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &'static str, names: bool, out: &mut Fetched<'a>) {
     for (k, v) in pairs {
         if sel.matches(k) {
-            let name = format!("{prefix}:{k}");
+            let name = VarName::Keyed(prefix, k);
             if names {
                 out.push((name, Cow::Borrowed(k.as_bytes())));
             } else {
@@ -57,23 +92,18 @@ fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &str, names: bool, out: 
     }
 }
 
-fn select_map<'a>(
-    map: &'a HashMap<String, Vec<u8>>,
-    sel: &Selector,
-    prefix: &str,
-    out: &mut Vec<(String, Cow<'a, [u8]>)>,
-) {
+fn select_map<'a>(map: &'a HashMap<String, Vec<u8>>, sel: &Selector, prefix: &'static str, out: &mut Fetched<'a>) {
     match sel {
         Selector::Key(k) => {
             if let Some(v) = map.get(&k.to_ascii_lowercase()) {
-                out.push((format!("{prefix}:{}", k.to_ascii_lowercase()), Cow::Borrowed(v.as_slice())));
+                out.push((VarName::Owned(format!("{prefix}:{}", k.to_ascii_lowercase())), Cow::Borrowed(v.as_slice())));
             }
         }
         _ => {
             let mut keys: Vec<&String> = map.keys().filter(|k| sel.matches(k)).collect();
             keys.sort();
             for k in keys {
-                out.push((format!("{prefix}:{k}"), Cow::Borrowed(map[k].as_slice())));
+                out.push((VarName::Keyed(prefix, k), Cow::Borrowed(map[k].as_slice())));
             }
         }
     }
@@ -81,7 +111,7 @@ fn select_map<'a>(
 
 impl Data {
     /// The values of `var` selected by `sel`, each with its full name (`ARGS:id`).
-    pub fn fetch<'a>(&'a self, var: Var, sel: &Selector, out: &mut Vec<(String, Cow<'a, [u8]>)>) {
+    pub fn fetch<'a>(&'a self, var: Var, sel: &Selector, out: &mut Fetched<'a>) {
         let p = var.name();
         match var {
             Var::Args => {
@@ -110,22 +140,22 @@ impl Data {
             Var::MatchedVarsNames => {
                 for (k, _) in &self.matched_vars {
                     if sel.matches(k) {
-                        out.push((format!("{p}:{k}"), Cow::Borrowed(k.as_bytes())));
+                        out.push((VarName::Keyed(p, k), Cow::Borrowed(k.as_bytes())));
                     }
                 }
             }
             Var::Rule => {
                 if sel.matches("id") {
-                    out.push((format!("{p}:id"), Cow::Owned(self.rule_id.to_string().into_bytes())));
+                    out.push((VarName::Keyed(p, "id"), Cow::Owned(self.rule_id.to_string().into_bytes())));
                 }
             }
             Var::Xml => {
                 if matches!(sel, Selector::Key(k) if k.contains('@')) {
                     for a in &self.xml_attrs {
-                        out.push(("XML".to_string(), Cow::Borrowed(a.as_slice())));
+                        out.push((VarName::Plain("XML"), Cow::Borrowed(a.as_slice())));
                     }
                 } else if let Some(x) = &self.xml {
-                    out.push(("XML".to_string(), Cow::Borrowed(x.as_slice())));
+                    out.push((VarName::Plain("XML"), Cow::Borrowed(x.as_slice())));
                 }
             }
             Var::Tx => select_map(&self.tx, sel, p, out),
@@ -136,17 +166,17 @@ impl Data {
             }
             Var::MatchedVar => {
                 if let Some((_, v)) = &self.matched_var {
-                    out.push((p.to_string(), Cow::Borrowed(v.as_slice())));
+                    out.push((VarName::Plain(p), Cow::Borrowed(v.as_slice())));
                 }
             }
             Var::MatchedVarName => {
                 if let Some((k, _)) = &self.matched_var {
-                    out.push((p.to_string(), Cow::Borrowed(k.as_bytes())));
+                    out.push((VarName::Plain(p), Cow::Borrowed(k.as_bytes())));
                 }
             }
             scalar => {
                 if let Some(v) = self.scalars.get(&scalar) {
-                    out.push((p.to_string(), Cow::Borrowed(v.as_slice())));
+                    out.push((VarName::Plain(p), Cow::Borrowed(v.as_slice())));
                 }
             }
         }

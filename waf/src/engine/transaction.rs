@@ -1,7 +1,7 @@
 //! One HTTP transaction through the rules: phases 1 (request headers), 2 (request body),
 //! 3 (response headers), 4 (response body) and 5 (logging).
 
-use super::collections::Data;
+use super::collections::{Data, Fetched, VarName};
 use super::operators::atoi;
 use super::transforms::Transform;
 use super::EngineMode;
@@ -447,8 +447,7 @@ impl Transaction {
         true
     }
 
-    fn excluded(&self, rule_id: u64, rule: &Rule, name: &str, var: Var) -> bool {
-        let key = name.split_once(':').map_or("", |(_, k)| k);
+    fn excluded(&self, rule_id: u64, rule: &Rule, key: &str, var: Var) -> bool {
         let hit = |t: &Target| t.var == var && (matches!(t.selector, Selector::All) || t.selector.matches(key));
         rule.targets.iter().filter(|t| t.exclude).any(hit)
             || self.excluded_by_id.get(&rule_id).is_some_and(|v| v.iter().any(hit))
@@ -466,13 +465,14 @@ impl Transaction {
             || self.excluded_by_id.contains_key(&head_id)
             || self.excluded_by_tag.iter().any(|(tag, _)| rule.has_tag(tag));
         for t in rule.targets.iter().filter(|t| !t.exclude) {
-            let mut values: Vec<(String, Cow<'_, [u8]>)> = Vec::new();
+            let mut values: Fetched<'_> = Vec::new();
             self.data.fetch(t.var, &t.selector, &mut values);
             if may_exclude {
-                values.retain(|(n, _)| !self.excluded(head_id, rule, n, t.var));
+                values.retain(|(n, _)| !self.excluded(head_id, rule, n.key(), t.var));
             }
             if t.count {
-                values = vec![(format!("&{}", t.var.name()), Cow::Owned(values.len().to_string().into_bytes()))];
+                let count = VarName::Owned(format!("&{}", t.var.name()));
+                values = vec![(count, Cow::Owned(values.len().to_string().into_bytes()))];
             }
             for (name, value) in values {
                 let cached;
@@ -495,7 +495,7 @@ impl Transaction {
                     let res = rule.op.op.eval(&v, &expand);
                     if res.is_some() != negated {
                         let captures = if rule.actions.capture && !negated { res } else { None };
-                        matches.push(Match { name: name.clone(), value: v.to_vec(), captures });
+                        matches.push(Match { name: name.full(), value: v.to_vec(), captures });
                         break;
                     }
                 }
