@@ -52,7 +52,9 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let dir = std::env::temp_dir().join(format!("rampart-waf-tls-{}", std::process::id()));
+    static SETUPS: AtomicUsize = AtomicUsize::new(0);
+    let n = SETUPS.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("rampart-waf-tls-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     std::fs::write(dir.join("cert.pem"), cert.cert.pem()).unwrap();

@@ -475,29 +475,32 @@ impl Transaction {
                 values = vec![(count, Cow::Owned(values.len().to_string().into_bytes()))];
             }
             for (name, value) in values {
-                let cached;
-                let mut stages: Vec<Cow<'_, [u8]>> = Vec::new();
+                let expand = |m: &Macro| expand_with(&self.data, m);
+                let mut found = |v: &[u8]| {
+                    let res = rule.op.op.eval(v, &expand);
+                    if res.is_some() == negated {
+                        return false;
+                    }
+                    let captures = if rule.actions.capture && !negated { res } else { None };
+                    matches.push(Match { name: name.full(), value: v.to_vec(), captures });
+                    true
+                };
                 if rule.actions.multi_match {
-                    let mut cur: Cow<'_, [u8]> = value.clone();
-                    stages.push(cur.clone());
+                    // Every stage of the transformation is tried, the untransformed value first.
+                    let mut cur: Cow<'_, [u8]> = value;
+                    if found(&cur) {
+                        continue;
+                    }
                     for tr in &rule.actions.transforms {
                         cur = Cow::Owned(tr.apply(&cur));
-                        stages.push(cur.clone());
+                        if found(&cur) {
+                            break;
+                        }
                     }
                 } else if rule.actions.transforms.is_empty() {
-                    stages.push(value.clone());
+                    found(&value);
                 } else {
-                    cached = self.transformed(&value, &rule.actions.transforms);
-                    stages.push(Cow::Borrowed(cached.as_slice()));
-                }
-                for v in stages {
-                    let expand = |m: &Macro| expand_with(&self.data, m);
-                    let res = rule.op.op.eval(&v, &expand);
-                    if res.is_some() != negated {
-                        let captures = if rule.actions.capture && !negated { res } else { None };
-                        matches.push(Match { name: name.full(), value: v.to_vec(), captures });
-                        break;
-                    }
+                    found(&self.transformed(&value, &rule.actions.transforms));
                 }
             }
         }
