@@ -5,14 +5,15 @@
 #   2. throughput at paranoia 1 in blocking mode, same load generator, same run: requests/s and
 #      p50/p99 latency on a benign mix and an attack mix, and the backend alone for the added latency.
 # Writes bench/results/waf-modsecurity.md. Needs root (apt) and ../shared/waf/crs (or $CRS).
-# Usage: bench/waf-modsecurity.sh [SECONDS] [CONNECTIONS]
+# Usage: bench/waf-modsecurity.sh [SECONDS] [CONNECTIONS]   (OUT=FILE to write elsewhere, e.g. for a
+# one-connection latency run: OUT=bench/results/waf-latency.md bench/waf-modsecurity.sh 10 1)
 set -eu
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
 CONNS=${2:-8}
 CRS=${CRS:-$(cd ../shared/waf/crs && pwd)}
 W=$(mktemp -d /tmp/rampart-waf-bench.XXXXXX)
-OUT=bench/results/waf-modsecurity.md
+OUT=${OUT:-bench/results/waf-modsecurity.md}
 dpkg -s libmodsecurity3 libnginx-mod-http-modsecurity nginx >/dev/null 2>&1 ||
   DEBIAN_FRONTEND=noninteractive apt-get install -y libmodsecurity3 libnginx-mod-http-modsecurity nginx >/dev/null
 cargo build --release -q -p rampart-waf --bin rampart-waf --example loadgen

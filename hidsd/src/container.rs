@@ -124,7 +124,10 @@ impl CgroupIds {
     fn scan(&mut self) {
         self.scanned = Some(Instant::now());
         let Some(root) = self.root.clone() else { return };
-        self.known.clear();
+        // Ids are never reused, so what was found stays true; only the size is bounded.
+        if self.known.len() > SCAN_MAX {
+            self.known.clear();
+        }
         let mut pending = vec![root.clone()];
         let mut seen = 0;
         while let Some(dir) = pending.pop() {

@@ -499,18 +499,43 @@ static int rbac_path_rmdir(const struct path *dir, struct dentry *dentry)
  * existing file also deletes that file, and RENAME_EXCHANGE moves each file to
  * the other's name, so both names are deleted and both created.
  */
+/* The rights a link or a move could widen (hidden and audit are the source's business). */
+#define RBAC_LINKED_RIGHTS (RBAC_READ | RBAC_WRITE | RBAC_APPEND | RBAC_CREATE | RBAC_DELETE | RBAC_EXEC)
+
+static bool rbac_granted(struct vfsmount *mnt, struct dentry *dentry, u32 *granted);
+
+/*
+ * A file moved by its own subject must not gain rights by the move (as a link
+ * must not): an append-only log renamed into a writable directory, rewritten and
+ * renamed back. The rights the new name has and the old one lacks are asked of
+ * the file where it is. Renames never cross mounts (EXDEV).
+ */
+static int rbac_move_widens(struct vfsmount *mnt, struct dentry *from, struct dentry *to)
+{
+	u32 before, after;
+
+	if (!rbac_granted(mnt, from, &before) || !rbac_granted(mnt, to, &after))
+		return 0;
+	if (!((after & ~before) & RBAC_LINKED_RIGHTS))
+		return 0;
+	return rbac_check(mnt, from, after & RBAC_LINKED_RIGHTS, true);
+}
+
 static int rbac_path_rename(const struct path *old_dir, struct dentry *old_dentry,
 			    const struct path *new_dir, struct dentry *new_dentry,
 			    unsigned int flags)
 {
 	int err = rbac_delete(old_dir, old_dentry) ?: rbac_create(new_dir, new_dentry);
 
+	if (!err && READ_ONCE(rampart_rbac_mode) && current->mm)
+		err = rbac_move_widens(old_dir->mnt, old_dentry, new_dentry);
 	if (err || d_really_is_negative(new_dentry))
 		return err;
 	err = rbac_delete(new_dir, new_dentry);
 	if (err || !(flags & RENAME_EXCHANGE))
 		return err;
-	return rbac_create(old_dir, old_dentry);
+	err = rbac_create(old_dir, old_dentry);
+	return err ?: rbac_move_widens(new_dir->mnt, new_dentry, old_dentry);
 }
 
 /*
@@ -544,8 +569,6 @@ static bool rbac_granted(struct vfsmount *mnt, struct dentry *dentry, u32 *grant
 	return found;
 }
 
-/* The rights a hard link could widen (hidden and audit are the source's business). */
-#define RBAC_LINKED_RIGHTS (RBAC_READ | RBAC_WRITE | RBAC_APPEND | RBAC_CREATE | RBAC_DELETE | RBAC_EXEC)
 
 /* What q's subject (already selected) may do to (@mnt, @dentry), by a fresh walk. */
 static u32 rbac_walk_granted(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry)
@@ -572,31 +595,30 @@ static int rbac_link_widens(struct vfsmount *mnt, struct dentry *old_dentry,
 	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
 	struct rbac_query q = { .subject.index = RBAC_NO_SUBJECT, .subject_path = subject_path };
 	struct rbac_policy *policy = rbac_policy_get();
-	u32 i, widened = 0;
+	bool refused = false;
+	u32 i;
 
 	if (!policy)
 		return 0;
 	rbac_fill_ids(&q);
 	rbac_policy_view(policy, &q.policy);
-	for (i = 0; q.policy.bytes && rampart_rbac_select_subject(&q, i); i++) {
+	/* Every subject: one that is learning (or audit mode) is reported, not the last word. */
+	for (i = 0; !refused && q.policy.bytes && rampart_rbac_select_subject(&q, i); i++) {
 		u32 before = rbac_walk_granted(&q, mnt, old_dentry);
 		u32 after = rbac_walk_granted(&q, mnt, new_dentry);
+		u32 widened = (after & ~before) & RBAC_LINKED_RIGHTS;
 
-		widened = (after & ~before) & RBAC_LINKED_RIGHTS;
-		if (widened)
-			break;
+		if (widened) {
+			rbac_walk_granted(&q, mnt, old_dentry);
+			q.access = widened;
+			rampart_rbac_decide(&q);
+			rbac_report(&q, mnt, old_dentry, NULL, true);
+			refused = q.outcome == RBAC_DENY;
+		}
 		cond_resched();
 	}
-	if (widened) {
-		rbac_walk_granted(&q, mnt, old_dentry);
-		q.access = widened;
-		rampart_rbac_decide(&q);
-	}
 	rbac_policy_put(policy);
-	if (!widened)
-		return 0;
-	rbac_report(&q, mnt, old_dentry, NULL, true);
-	return q.outcome == RBAC_DENY ? -EACCES : 0;
+	return refused ? -EACCES : 0;
 }
 
 /*

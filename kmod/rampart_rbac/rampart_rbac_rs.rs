@@ -409,7 +409,8 @@ fn decide(mode: RbacMode, q: &mut RawQuery) -> Outcome {
         };
     }
     // A walk that could not cross mount points (fallback mode) ends below them: the
-    // subject's `/` rule then stands for what lies above.
+    // subject's `/` rule then stands for what lies above. One that gave up (a tree
+    // deeper than any real one) has no rule: refused.
     let granted = if q.matched != 0 {
         Some(q.value as u32)
     } else if q.complete == 0 && s.has_root_object != 0 {

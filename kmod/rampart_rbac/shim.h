@@ -82,7 +82,7 @@ struct rbac_query {
 	/* Set by walks. */
 	u32 matched;	/* a level matched an entry ... */
 	u64 value;	/* ... whose value this is */
-	u32 complete;	/* the walk reached the root (or matched before giving up) */
+	u32 complete;	/* the walk reached the root (or matched); RBAC_WALK_UNKNOWN: gave up */
 	u32 cacheable;	/* the walk's answer may be cached (objcache.c) */
 	/* Out. */
 	u32 outcome;
@@ -94,6 +94,9 @@ static_assert(sizeof(struct rbac_query) == 152, "mirrored in Rust: keep both siz
 
 /* The size of rbac_query.subject_path's buffer. */
 #define RBAC_SUBJECT_PATH_MAX 128
+
+/* rbac_query.complete of a walk that gave up (too deep): decided as no rule at all. */
+#define RBAC_WALK_UNKNOWN 2
 
 /* The module's modes, as RbacMode in rampart_rbac_rs.rs. */
 #define RBAC_MODE_ENFORCE 2

@@ -28,6 +28,8 @@
 
 /* Levels one filesystem may have before the walk gives up (a corrupted tree). */
 #define RBAC_MAX_STEPS 4096
+/* Lockless tries of one mount's walk before one that holds renames off. */
+#define RBAC_WALK_TRIES 8
 
 enum walk_result { WALK_FOUND, WALK_MOUNT_TOP, WALK_GAVE_UP, WALK_RACED };
 
@@ -84,15 +86,19 @@ static bool visit(struct rbac_query *q, struct dentry *d, bool first)
  * parents decide, not where it was bound.
  */
 static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from, bool first,
-				       bool skip_first)
+				       bool skip_first, bool exclusive)
 {
 	enum walk_result result = WALK_MOUNT_TOP;
 	struct dentry *d = from;
-	unsigned int seq;
+	unsigned int seq = 0;
 	int steps = 0;
 
 	rcu_read_lock();
-	seq = read_seqbegin(&rename_lock);
+	/* The last try holds renames off (as prepend_path() does): it cannot race. */
+	if (exclusive)
+		read_seqlock_excl(&rename_lock);
+	else
+		seq = read_seqbegin(&rename_lock);
 	if (skip_first) {
 		if (IS_ROOT(d))
 			goto out;
@@ -112,7 +118,9 @@ static enum walk_result walk_one_mount(struct rbac_query *q, struct dentry *from
 		d = READ_ONCE(d->d_parent);
 	}
 out:
-	if (read_seqretry(&rename_lock, seq)) {
+	if (exclusive) {
+		read_sequnlock_excl(&rename_lock);
+	} else if (read_seqretry(&rename_lock, seq)) {
 		q->matched = 0;
 		result = WALK_RACED;
 	}
@@ -131,8 +139,8 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 	q->complete = 1;
 	q->cacheable = 1;
 	for (;;) {
-		for (tries = 0; tries < 8; tries++) {
-			r = walk_one_mount(q, p.dentry, first, !first);
+		for (tries = 0; tries < RBAC_WALK_TRIES; tries++) {
+			r = walk_one_mount(q, p.dentry, first, !first, tries == RBAC_WALK_TRIES - 1);
 			if (r != WALK_RACED)
 				break;
 		}
@@ -140,8 +148,13 @@ void rbac_walk(struct rbac_query *q, struct vfsmount *mnt, struct dentry *dentry
 			break;
 		/* Found above the file's own mount, or not at all: not cached. */
 		q->cacheable = 0;
+		if (r == WALK_GAVE_UP) {
+			/* Deeper than any real tree: refused, never the `/` rule's. */
+			q->complete = RBAC_WALK_UNKNOWN;
+			break;
+		}
 		if (r != WALK_MOUNT_TOP || !may_sleep) {
-			/* Raced too often, too deep, or not crossing: the rest is unknown. */
+			/* Not crossing mounts here: the rest is the subject's `/` rule's. */
 			q->complete = 0;
 			break;
 		}

@@ -549,7 +549,7 @@ pub(crate) mod tests {
         fn linked_files(&self, dir: &str, budget: &mut usize) -> (Vec<LinkedFile>, bool) {
             *budget -= 1;
             let key = Key { kind: kind::INODE, dev: 8, ino: 40, name: String::new(), generation: Some(1) };
-            let found = vec![LinkedFile { path: format!("{dir}/x"), key }];
+            let found = vec![LinkedFile { path: format!("{dir}/x"), key, nlink: 2 }];
             (if dir == "/var/log" { found } else { Vec::new() }, true)
         }
     }

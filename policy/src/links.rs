@@ -29,6 +29,8 @@ pub struct LinkedFile {
     pub path: String,
     /// Its identity (a [`kind::INODE`] key).
     pub key: Key,
+    /// How many names it has.
+    pub nlink: u64,
 }
 
 /// Lists files with more than one name below `dir` on its own file system, looking at
@@ -61,7 +63,7 @@ pub fn scan(dir: &Path, budget: &mut usize) -> (Vec<LinkedFile>, bool) {
                         name: String::new(),
                         generation: id.generation,
                     };
-                    found.push(LinkedFile { path: text.to_string(), key });
+                    found.push(LinkedFile { path: text.to_string(), key, nlink: meta.nlink() });
                 }
             }
         }
@@ -95,14 +97,29 @@ pub fn restricted_dirs(objects: &[(String, u32)]) -> Vec<&str> {
         .collect()
 }
 
-/// Per file found (by key), the rights its names have in common and the first name.
+/// Per file found (by key), the rights its names have in common and the first name. A
+/// file with names that were not found (outside the restricted directories: under the
+/// subject's `/` rule alone, which is never searched) also gets no more than `/` gives.
 pub fn meet(objects: &[(String, u32)], found: &[LinkedFile]) -> BTreeMap<Key, (u32, String)> {
-    let mut out: BTreeMap<Key, (u32, String)> = BTreeMap::new();
+    let mut out: BTreeMap<Key, (u32, String, u64, u64)> = BTreeMap::new();
     for f in found {
         let Some(modes) = deciding(objects, &f.path) else { continue };
-        out.entry(f.key.clone()).and_modify(|(m, _)| *m &= modes | !LINKED_RIGHTS).or_insert((modes, f.path.clone()));
+        out.entry(f.key.clone())
+            .and_modify(|(m, _, seen, _)| {
+                *m &= modes | !LINKED_RIGHTS;
+                *seen += 1;
+            })
+            .or_insert((modes, f.path.clone(), 1, f.nlink));
     }
-    out
+    let root = deciding(objects, "/").unwrap_or(0);
+    out.into_iter()
+        .map(|(key, (mut modes, path, seen, nlink))| {
+            if seen < nlink {
+                modes &= root | !LINKED_RIGHTS;
+            }
+            (key, (modes, path))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -127,13 +144,19 @@ mod tests {
     fn a_file_gets_what_its_names_have_in_common() {
         let key = |ino| Key { kind: kind::INODE, dev: 8, ino, name: String::new(), generation: Some(1) };
         let found = vec![
-            LinkedFile { path: "/srv/secret/pub/a".into(), key: key(5) },
-            LinkedFile { path: "/srv/secret/a".into(), key: key(5) },
-            LinkedFile { path: "/srv/secret/pub/b".into(), key: key(6) },
+            LinkedFile { path: "/srv/secret/pub/a".into(), key: key(5), nlink: 2 },
+            LinkedFile { path: "/srv/secret/a".into(), key: key(5), nlink: 2 },
+            LinkedFile { path: "/srv/secret/pub/b".into(), key: key(6), nlink: 2 },
         ];
         let m = meet(&objects(), &found);
         assert_eq!(m[&key(5)], (0, "/srv/secret/pub/a".to_string()));
         assert_eq!(m[&key(6)].0, access::READ);
+        // A system file (its other name under `/`: r x) linked into a directory that
+        // gives w but not x: its rule must not give w to its other name.
+        let objects =
+            vec![("/".to_string(), access::READ | access::EXEC), ("/tmp".to_string(), access::READ | access::WRITE)];
+        let found = vec![LinkedFile { path: "/tmp/x".into(), key: key(7), nlink: 2 }];
+        assert_eq!(meet(&objects, &found)[&key(7)].0, access::READ);
     }
 
     #[test]

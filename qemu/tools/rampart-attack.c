@@ -254,6 +254,77 @@ static int cmd_setcap(const char *path)
 }
 
 /* SIGIO as a kill: F_SETOWN a process outside, F_SETSIG SIGKILL, O_ASYNC, write. */
+/* Makes BASE/d/d/.../d (DEPTH levels) holding NAME ("deep secret"), by *at() calls. */
+static int cmd_deep_make(const char *base, int depth, const char *name)
+{
+	int fd = open(base, O_RDONLY | O_DIRECTORY), next, i;
+
+	for (i = 0; fd >= 0 && i < depth; i++) {
+		if (mkdirat(fd, "d", 0755) && errno != EEXIST)
+			return refused("deep-make", "mkdirat");
+		next = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return refused("deep-make", "openat");
+	next = openat(fd, name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (next < 0 || write(next, "deep secret\n", 12) != 12)
+		return refused("deep-make", "write");
+	printf("deep-make: done\n");
+	return 0;
+}
+
+/* Reads BASE/d/.../d/NAME (DEPTH levels), walking down with O_PATH descriptors. */
+static int cmd_deep_read(const char *base, int depth, const char *name)
+{
+	char buf[64] = "";
+	int fd = open(base, O_PATH), next, i;
+	ssize_t n;
+
+	for (i = 0; fd >= 0 && i < depth; i++) {
+		next = openat(fd, "d", O_PATH);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return refused("deep-read", "openat(O_PATH)");
+	next = openat(fd, name, O_RDONLY);
+	if (next < 0)
+		return refused("deep-read", "openat");
+	n = read(next, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return refused("deep-read", "read");
+	buf[n > 0 ? n - 1 : 0] = 0;
+	printf("deep-read: done (%s)\n", buf);
+	return 0;
+}
+
+/*
+ * Moves FILE into DIR, rewrites it there and moves it back: a file gaining rights by
+ * a rename (an append-only log made writable).
+ */
+static int cmd_move_rewrite(const char *file, const char *dir)
+{
+	char there[512];
+	const char *base = strrchr(file, '/');
+	int fd;
+
+	snprintf(there, sizeof(there), "%s/%s", dir, base ? base + 1 : file);
+	if (rename(file, there))
+		return refused("move-rewrite", "rename(in)");
+	fd = open(there, O_WRONLY | O_TRUNC);
+	if (fd < 0 || write(fd, "forged\n", 7) != 7) {
+		rename(there, file);
+		return refused("move-rewrite", "rewrite");
+	}
+	close(fd);
+	if (rename(there, file))
+		return refused("move-rewrite", "rename(back)");
+	printf("move-rewrite: done\n");
+	return 0;
+}
+
 static int shared_fs_sleeper(void *arg)
 {
 	(void)arg;
@@ -1597,6 +1668,12 @@ int main(int argc, char **argv)
 		return cmd_mknod_setuid(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "setcap"))
 		return cmd_setcap(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "deep-make"))
+		return cmd_deep_make(argv[2], atoi(argv[3]), argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "deep-read"))
+		return cmd_deep_read(argv[2], atoi(argv[3]), argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "move-rewrite"))
+		return cmd_move_rewrite(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "shared-fs-exec"))
 		return cmd_shared_fs_exec(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "sigio"))

@@ -5,12 +5,13 @@
 # the compiler gives a file with several names under a restricted directory a rule of
 # its own. (2) Links made afterwards, by an unconfined root: refused when they would
 # give some subject more than the file has (the patched kernel; the fallback does not
-# see links, documented). A rule on the file itself (by inode) is the control, and so is
-# a link that widens nothing.
+# see links, documented), whatever subject comes first (a learning one is reported,
+# not the last word). A rule on the file itself (by inode) is the control, and so is a
+# link that widens nothing.
 . /rampart/lib.sh
 load rampart_rbac
 R=/usr/sbin/adv-reader
-mkdir -p /usr/sbin /srv/adv204 /var/spool && cp /bin/rampart-attack $R || die "copying the reader failed"
+mkdir -p /usr/sbin /srv/adv204 /var/spool && cp /bin/rampart-attack $R && cp /bin/rampart-attack /usr/sbin/adv-learner || die "copying the reader failed"
 echo dirsecret > /srv/adv204/in-dir
 echo latesecret > /srv/adv204/late
 echo filesecret > /srv/adv204-file
@@ -21,6 +22,9 @@ cat > /tmp/adv204.policy <<'POLICY'
 role default
   subject /
     /   rwacdx
+  subject /usr/sbin/adv-learner learn
+    /             r
+    /var/spool    rw
   subject /usr/sbin/adv-reader
     /                 r
     /srv/adv204       -
