@@ -257,6 +257,20 @@ mod tests {
     }
 
     #[test]
+    fn kernel_denial_lines_name_the_subject_not_its_parent() {
+        let rules = load(None).unwrap();
+        let rule = rules.iter().find(|r| r.id == 5103).unwrap();
+        let Matcher::Base { pattern: Some(re), .. } = &rule.matcher else { panic!("5103 has a pattern") };
+        let line = b"rampart: denied /dev/mem (memory device) by /usr/sbin/tool[tool:4242] uid/euid:1000/0 gid/egid:1000/1000, parent /bin/bash[bash:17] uid/euid:0/0 gid/egid:0/0";
+        let c = re.captures(line).unwrap();
+        let got = |n: &str| String::from_utf8_lossy(&c[n]).into_owned();
+        assert_eq!(
+            (got("exe"), got("comm"), got("pid"), got("uid")),
+            ("/usr/sbin/tool".into(), "tool".into(), "4242".into(), "1000".into())
+        );
+    }
+
+    #[test]
     fn bad_rules_are_rejected_with_location() {
         let bad = [
             ("[[rule]]\nid = 1\nlevel = 3\ndescription = \"x\"\npattern = \"(\"\n", "bad pattern"),
