@@ -86,13 +86,14 @@ pub struct Transaction {
     done_phases: u8,
     /// Transformation results by (hash of the input, transformation list): CRS applies the same
     /// chains to the same values in rule after rule.
-    tcache: std::sync::Mutex<TransformCache>,
+    /// One transaction is evaluated by one task at a time: no lock.
+    tcache: std::cell::RefCell<TransformCache>,
     hasher: foldhash::fast::RandomState,
 }
 
 /// Transformed values by (hash of the input, transformation list).
 /// Transformed values by (hash of the value, hash of the transformation list).
-type TransformCache = HashMap<(u64, u64), Arc<Vec<u8>>, foldhash::fast::RandomState>;
+type TransformCache = HashMap<(u64, u64), Vec<u8>, foldhash::fast::RandomState>;
 
 /// One matching variable.
 struct Match {
@@ -508,21 +509,17 @@ impl Transaction {
     }
 
     /// `value` through `transforms`, cached for the transaction.
-    fn transformed(&self, value: &[u8], transforms: &[Transform]) -> Arc<Vec<u8>> {
+    fn transformed(&self, value: &[u8], transforms: &[Transform]) -> std::cell::Ref<'_, [u8]> {
         use std::hash::BuildHasher;
         let key = (self.hasher.hash_one(value), self.hasher.hash_one(transforms));
-        if let Some(v) = self.tcache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return v;
+        if !self.tcache.borrow().contains_key(&key) {
+            let mut cur = value.to_vec();
+            for tr in transforms {
+                cur = tr.apply(&cur);
+            }
+            self.tcache.borrow_mut().insert(key, cur);
         }
-        let mut cur = value.to_vec();
-        for tr in transforms {
-            cur = tr.apply(&cur);
-        }
-        let v = Arc::new(cur);
-        if let Ok(mut c) = self.tcache.lock() {
-            c.insert(key, v.clone());
-        }
-        v
+        std::cell::Ref::map(self.tcache.borrow(), |c| c.get(&key).map_or(&[][..], |v| v.as_slice()))
     }
 
     /// Records one match (MATCHED_VAR, TX.0-9) and runs the rule's setvar and ctl for it, as
