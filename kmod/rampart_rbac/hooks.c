@@ -397,7 +397,7 @@ static int rbac_ptrace_access_check(struct task_struct *child, unsigned int mode
  * tasks stay in the old subject and keep steering where the new program's
  * names resolve, so the old subject needs `ptrace` too.
  */
-static int rbac_traced_exec(struct linux_binprm *bprm)
+static int rbac_controlled_exec(struct linux_binprm *bprm, bool by_tracer)
 {
 	char subject_path[RBAC_SUBJECT_PATH_MAX] = "";
 	struct rbac_query q = { .is_cap = 1, .access = RBAC_CAP_PTRACE_OTHER,
@@ -408,9 +408,7 @@ static int rbac_traced_exec(struct linux_binprm *bprm)
 	u8 rbac_mode = READ_ONCE(rampart_rbac_mode);
 	bool known = false, allowed = true;
 
-	bool shared = bprm->unsafe & LSM_UNSAFE_SHARE;
-
-	if (!(bprm->unsafe & (LSM_UNSAFE_PTRACE | LSM_UNSAFE_SHARE)) || !rbac_mode ||
+	if (!(bprm->unsafe & (by_tracer ? LSM_UNSAFE_PTRACE : LSM_UNSAFE_SHARE)) || !rbac_mode ||
 	    !rbac_user_task())
 		return 0;
 	policy = rbac_policy_get();
@@ -420,9 +418,8 @@ static int rbac_traced_exec(struct linux_binprm *bprm)
 	rbac_policy_view(policy, &q.policy);
 	rbac_subject_for_exec(&q, bprm->file);
 	rcu_read_lock();
-	tracer = (bprm->unsafe & LSM_UNSAFE_PTRACE) ? ptrace_parent(current) : NULL;
-	if (!tracer && shared)
-		tracer = current;	/* before the exec: the subject the sharers have */
+	/* Sharers of the fs_struct have current's subject from before the exec. */
+	tracer = by_tracer ? ptrace_parent(current) : current;
 	if (tracer)
 		known = rbac_task_subject_of(tracer, q.policy.gen, &tracer_subject);
 	rcu_read_unlock();
@@ -444,7 +441,8 @@ static int rbac_bprm_check(struct linux_binprm *bprm)
 {
 	int err = rbac_check(bprm->file->f_path.mnt, bprm->file->f_path.dentry, RBAC_EXEC, true);
 
-	return err ? err : rbac_traced_exec(bprm);
+	/* A traced exec that also shares its fs_struct is asked both ways. */
+	return err ?: rbac_controlled_exec(bprm, true) ?: rbac_controlled_exec(bprm, false);
 }
 
 /*
