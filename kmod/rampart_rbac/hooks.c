@@ -503,12 +503,13 @@ static int rbac_path_rmdir(const struct path *dir, struct dentry *dentry)
 static bool rbac_granted(struct vfsmount *mnt, struct dentry *dentry, u32 *granted);
 
 /*
- * A file moved by its own subject must not gain rights by the move (as a link
- * must not): an append-only log renamed into a writable directory, rewritten and
- * renamed back. The rights the new name has and the old one lacks are asked of
- * the file where it is. Renames never cross mounts (EXDEV).
+ * A new name (a hard link, or a move by current's own subject) must not give the
+ * file rights it lacks where it is: an append-only log renamed into a writable
+ * directory, rewritten and renamed back. The rights the new name has and the old
+ * one lacks are asked of the file where it is. Links and renames never cross
+ * mounts (EXDEV), so both names are on @mnt.
  */
-static int rbac_move_widens(struct vfsmount *mnt, struct dentry *from, struct dentry *to)
+static int rbac_name_widens(struct vfsmount *mnt, struct dentry *from, struct dentry *to)
 {
 	u32 before, after;
 
@@ -526,14 +527,14 @@ static int rbac_path_rename(const struct path *old_dir, struct dentry *old_dentr
 	int err = rbac_delete(old_dir, old_dentry) ?: rbac_create(new_dir, new_dentry);
 
 	if (!err && READ_ONCE(rampart_rbac_mode) && current->mm)
-		err = rbac_move_widens(old_dir->mnt, old_dentry, new_dentry);
+		err = rbac_name_widens(old_dir->mnt, old_dentry, new_dentry);
 	if (err || d_really_is_negative(new_dentry))
 		return err;
 	err = rbac_delete(new_dir, new_dentry);
 	if (err || !(flags & RENAME_EXCHANGE))
 		return err;
 	err = rbac_create(old_dir, old_dentry);
-	return err ?: rbac_move_widens(new_dir->mnt, new_dentry, old_dentry);
+	return err ?: rbac_name_widens(new_dir->mnt, new_dentry, old_dentry);
 }
 
 /*
@@ -629,19 +630,12 @@ static int rbac_link_widens(struct vfsmount *mnt, struct dentry *old_dentry,
 static int rbac_path_link(struct dentry *old_dentry, const struct path *new_dir,
 			  struct dentry *new_dentry)
 {
-	u32 before, after;
 	int err = rbac_create(new_dir, new_dentry);
 
 	if (err || !READ_ONCE(rampart_rbac_mode) || !current->mm)
 		return err;
-	/* Links never cross mounts (EXDEV), so the source is on new_dir's mount. */
-	if (rbac_granted(new_dir->mnt, old_dentry, &before) &&
-	    rbac_granted(new_dir->mnt, new_dentry, &after) && ((after & ~before) & RBAC_LINKED_RIGHTS)) {
-		err = rbac_check(new_dir->mnt, old_dentry, after & RBAC_LINKED_RIGHTS, true);
-		if (err)
-			return err;
-	}
-	return rbac_link_widens(new_dir->mnt, old_dentry, new_dentry);
+	return rbac_name_widens(new_dir->mnt, old_dentry, new_dentry) ?:
+	       rbac_link_widens(new_dir->mnt, old_dentry, new_dentry);
 }
 
 static int rbac_path_truncate(const struct path *path)

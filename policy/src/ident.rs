@@ -59,8 +59,22 @@ fn superblock_dev(path: &Path) -> io::Result<Option<u32>> {
     if stx.stx_mask & libc::STATX_MNT_ID == 0 {
         return Ok(None);
     }
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
-    Ok(mount_dev(&mountinfo, stx.stx_mnt_id))
+    MOUNTINFO.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if let Some(dev) = mount_dev(&cached, stx.stx_mnt_id) {
+            return Ok(Some(dev));
+        }
+        // Not seen yet (the first path, or a mount made since): read the table again.
+        *cached = std::fs::read_to_string("/proc/self/mountinfo")?;
+        Ok(mount_dev(&cached, stx.stx_mnt_id))
+    })
+}
+
+thread_local! {
+    /// `/proc/self/mountinfo` as last read: a compile identifies many paths, and reads the
+    /// table again only for a mount id it does not hold (an id is reused only after its
+    /// mount is gone, which a compile's few seconds do not see in practice).
+    static MOUNTINFO: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// The `major:minor` (third field) of mount `id` in a mountinfo text.

@@ -69,20 +69,12 @@ fn response(reply: Reply, head_only: bool) -> hyper::Response<Body> {
         }
         b = b.header(k.as_str(), v.as_slice());
     }
+    if let ReplyBody::Streamed { length: Some(n), .. } = &reply.body {
+        b = b.header(hyper::header::CONTENT_LENGTH, *n);
+    }
     let body = match reply.body {
-        ReplyBody::Streamed { length, .. } if head_only => {
-            if let Some(n) = length {
-                b = b.header(hyper::header::CONTENT_LENGTH, n);
-            }
-            Empty::new().map_err(|never| match never {}).boxed()
-        }
-        ReplyBody::Streamed { body, length } => {
-            if let Some(n) = length {
-                b = b.header(hyper::header::CONTENT_LENGTH, n);
-            }
-            body.boxed()
-        }
-        ReplyBody::Whole(_) if head_only => whole(Bytes::new()),
+        _ if head_only => Empty::new().map_err(|never| match never {}).boxed(),
+        ReplyBody::Streamed { body, .. } => body.boxed(),
         ReplyBody::Whole(v) => whole(Bytes::from(v)),
     };
     b.body(body).unwrap_or_else(|_| {

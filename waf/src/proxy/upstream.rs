@@ -80,19 +80,6 @@ impl Upstream {
         Ok(Upstream { client, base, authority })
     }
 
-    /// Sends a request; the response body is read up to `limit` bytes.
-    pub async fn send(
-        &self,
-        method: &str,
-        target: &str,
-        headers: &[(String, Vec<u8>)],
-        body: Vec<u8>,
-        client_ip: &str,
-        limit: usize,
-    ) -> Result<Response, String> {
-        self.start(method, target, headers, body, client_ip).await?.read(limit).await
-    }
-
     /// Sends a request; returns the response once its head has arrived.
     pub async fn start(
         &self,
