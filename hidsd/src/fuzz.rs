@@ -290,3 +290,24 @@ fn rule_files() {
         }
     });
 }
+
+const CGROUPS: &[&str] = &[
+    "/system.slice/docker-4c01db0b339c7b2c8e4e0b21ba1f4e4e95f8c51e1f3e9a7f6d2c1b0a99887766.scope",
+    "/kubepods/besteffort/pod1234/4c01db0b339c7b2c8e4e0b21ba1f4e4e95f8c51e1f3e9a7f6d2c1b0a99887766",
+    "/machine.slice/systemd-nspawn@build\\x2dbox.service",
+    "/lxc/web2/init.scope",
+    "12:pids:/\n0::/system.slice/sshd.service\n",
+    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n",
+];
+
+/// Container attribution reads names anyone with a delegated cgroup picks, and the
+/// kernel's /proc tables: none of them may panic it.
+#[test]
+fn cgroup_paths_and_tables() {
+    fuzz("cgroup paths", CGROUPS, |input| {
+        let text = String::from_utf8_lossy(input);
+        let _ = crate::container::container_of(&text);
+        let _ = crate::container::unified_path(&text);
+        let _ = crate::container::cgroup2_mount(&text);
+    });
+}
