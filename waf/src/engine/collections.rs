@@ -97,8 +97,13 @@ fn select<'a>(pairs: &'a Pairs, sel: &Selector, prefix: &'static str, names: boo
 fn select_map<'a>(map: &'a BTreeMap<String, Vec<u8>>, sel: &Selector, prefix: &'static str, out: &mut Fetched<'a>) {
     match sel {
         Selector::Key(k) => {
-            if let Some(v) = map.get(&k.to_ascii_lowercase()) {
-                out.push((VarName::Owned(format!("{prefix}:{}", k.to_ascii_lowercase())), Cow::Borrowed(v.as_slice())));
+            let found = if k.bytes().any(|c| c.is_ascii_uppercase()) {
+                map.get_key_value(&k.to_ascii_lowercase())
+            } else {
+                map.get_key_value(k.as_str())
+            };
+            if let Some((k, v)) = found {
+                out.push((VarName::Keyed(prefix, k), Cow::Borrowed(v.as_slice())));
             }
         }
         _ => {

@@ -1,6 +1,7 @@
 //! The rule engine: transactions through phases 1-5 over a loaded [`RuleSet`](crate::seclang::RuleSet).
 
 pub mod collections;
+mod injection;
 pub mod operators;
 pub mod transaction;
 pub mod transforms;

@@ -3,6 +3,7 @@
 use crate::seclang::macros::Macro;
 use aho_corasick::AhoCorasick;
 use regex::bytes::{Regex, RegexBuilder};
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -313,6 +314,15 @@ pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// An operator's parameter: borrowed when it has no macros (most of CRS's), expanded
+/// otherwise.
+fn param<'m>(m: &'m Macro, expand: &dyn Fn(&Macro) -> Vec<u8>) -> Cow<'m, [u8]> {
+    match m.literal() {
+        Some(text) => Cow::Borrowed(text.as_bytes()),
+        None => Cow::Owned(expand(m)),
+    }
+}
+
 impl Operator {
     /// Whether a `capture` of this operator has groups beyond the whole match (`TX.1`...).
     fn wants_groups(&self) -> bool {
@@ -334,34 +344,34 @@ impl Operator {
                 )
             }
             Operator::Pm(ac) => ac.find(input).map(|m| vec![input[m.start()..m.end()].to_vec()]),
-            Operator::StrEq(m) => (expand(m) == input).then(|| vec![input.to_vec()]),
+            Operator::StrEq(m) => (*param(m, expand) == *input).then(|| vec![input.to_vec()]),
             Operator::Contains(m) => {
-                let p = expand(m);
+                let p = param(m, expand);
                 find(input, &p).and_then(|_| hit(&p))
             }
             Operator::ContainsWord(m) => {
-                let p = expand(m);
-                contains_word(input, &p).then(|| vec![p])
+                let p = param(m, expand);
+                contains_word(input, &p).then(|| vec![p.into_owned()])
             }
             Operator::BeginsWith(m) => {
-                let p = expand(m);
-                input.starts_with(&p).then(|| vec![p])
+                let p = param(m, expand);
+                input.starts_with(&p).then(|| vec![p.into_owned()])
             }
             Operator::EndsWith(m) => {
-                let p = expand(m);
-                input.ends_with(&p).then(|| vec![p])
+                let p = param(m, expand);
+                input.ends_with(&p).then(|| vec![p.into_owned()])
             }
             Operator::Within(m) => {
-                let p = expand(m);
+                let p = param(m, expand);
                 find(&p, input).and_then(|_| hit(input))
             }
             Operator::StrMatch(m) => {
-                let p = expand(m);
+                let p = param(m, expand);
                 find(input, &p).and_then(|_| hit(&p))
             }
             Operator::Num(op, m) => {
                 let a = atoi(input);
-                let b = atoi(&expand(m));
+                let b = atoi(&param(m, expand));
                 let r = match op {
                     NumOp::Eq => a == b,
                     NumOp::Ge => a >= b,
@@ -378,15 +388,8 @@ impl Operator {
             Operator::ValidateByteRange(ok) => input.iter().find(|&&c| !ok[c as usize]).map(|&c| vec![vec![c]]),
             Operator::ValidateUrlEncoding => (!valid_url_encoding(input)).then(|| vec![input.to_vec()]),
             Operator::ValidateUtf8Encoding => (!valid_utf8(input)).then(|| vec![input.to_vec()]),
-            Operator::DetectSqli => {
-                let r = libinjectionrs::detect_sqli(input);
-                if r.is_injection() {
-                    Some(vec![r.fingerprint.map(|f| f.to_string().into_bytes()).unwrap_or_default()])
-                } else {
-                    None
-                }
-            }
-            Operator::DetectXss => libinjectionrs::detect_xss(input).is_injection().then(|| vec![input.to_vec()]),
+            Operator::DetectSqli => super::injection::sqli(input).map(|fp| vec![fp]),
+            Operator::DetectXss => super::injection::xss(input).then(|| vec![input.to_vec()]),
             Operator::Unconditional => Some(vec![input.to_vec()]),
             Operator::NoMatch => None,
         }

@@ -434,16 +434,19 @@ impl Transaction {
             link = l.chain.as_deref();
         }
         let a = &head.actions;
-        let msg = a.msg.as_ref().map(|m| lossy(&self.expand(m))).unwrap_or_default();
-        let data = a.logdata.as_ref().map(|m| lossy(&self.expand(m))).unwrap_or_default();
+        let logged = a.log != Some(false);
+        // Only a logged match reaches the audit record: the others need no text.
+        let text =
+            |m: &Option<Macro>| m.as_ref().filter(|_| logged).map(|m| lossy(&self.expand(m))).unwrap_or_default();
+        let (msg, data) = (text(&a.msg), text(&a.logdata));
         self.matched.push(MatchedRule {
             id: head.id,
             phase: head.phase,
             msg,
             data,
             severity: a.severity,
-            tags: a.tags.clone(),
-            logged: a.log != Some(false),
+            tags: if logged { a.tags.clone() } else { Vec::new() },
+            logged,
         });
         true
     }

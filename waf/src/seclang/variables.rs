@@ -104,7 +104,7 @@ vars! {
 pub enum Selector {
     /// Every member.
     All,
-    /// One key (compared case-insensitively, as ModSecurity does).
+    /// One key, lower case (compared case-insensitively, as ModSecurity does).
     Key(String),
     /// Keys matching `/regex/`.
     Regex(Regex),
@@ -224,7 +224,7 @@ fn parse_target(part: &str) -> Result<Target, String> {
                 Selector::Regex(re)
             } else {
                 let s = s.trim_matches('\'');
-                Selector::Key(s.to_string())
+                Selector::Key(s.to_ascii_lowercase())
             }
         }
     };
