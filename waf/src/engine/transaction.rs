@@ -3,7 +3,7 @@
 
 use super::collections::{Data, Fetched, VarName};
 use super::operators::atoi;
-use super::transforms::Transform;
+use super::transforms::{byte_classes, Transform};
 use super::EngineMode;
 use crate::body;
 use crate::seclang::actions::{AllowScope, Ctl, Disruptive, Effect, SetOp};
@@ -501,7 +501,9 @@ impl Transaction {
                             break;
                         }
                     }
-                } else if rule.actions.transforms.is_empty() {
+                } else if rule.actions.transforms.is_empty()
+                    || Transform::chain_leaves(&rule.actions.transforms, &value, byte_classes(&value))
+                {
                     found(&value);
                 } else {
                     found(&self.transformed(&value, &rule.actions.transforms));

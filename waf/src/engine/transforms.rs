@@ -612,6 +612,115 @@ fn utf8_to_unicode(v: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The kinds of byte a transformation acts on, as bits: a value holding none of the bytes a
+/// transformation acts on comes out of it unchanged. Most values (ids, page numbers, words)
+/// hold none, and skipping the transformation spares copying and remembering them.
+pub mod classes {
+    /// `A`-`Z`.
+    pub const UPPER: u32 = 1;
+    /// `a`-`z`.
+    pub const LOWER: u32 = 1 << 1;
+    /// `%` and `+` (URL decoding).
+    pub const URL: u32 = 1 << 2;
+    /// `&` (HTML entities).
+    pub const AMP: u32 = 1 << 3;
+    /// `\` (JavaScript, CSS and C escapes; Windows paths).
+    pub const BACKSLASH: u32 = 1 << 4;
+    /// White space, and 0xa0.
+    pub const SPACE: u32 = 1 << 5;
+    /// NUL.
+    pub const NUL: u32 = 1 << 6;
+    /// `/`.
+    pub const SLASH: u32 = 1 << 7;
+    /// `*`, `-`, `#`, `<` (comment marks).
+    pub const COMMENT: u32 = 1 << 8;
+    /// `"`, `'`, `^`, `,`, `;` (what cmdLine removes or turns into a space).
+    pub const SHELL: u32 = 1 << 9;
+    /// Bytes from 0x80.
+    pub const HIGH: u32 = 1 << 10;
+    /// `x` and `X` (SQL hex literals).
+    pub const X: u32 = 1 << 11;
+    /// Whatever the value: the transformation always changes it (hashes, encodings).
+    pub const ALWAYS: u32 = 1 << 31;
+}
+
+const fn byte_class(c: u8) -> u32 {
+    use classes::*;
+    match c {
+        b'A'..=b'Z' => UPPER | if c == b'X' { X } else { 0 },
+        b'a'..=b'z' => LOWER | if c == b'x' { X } else { 0 },
+        b'%' | b'+' => URL,
+        b'&' => AMP,
+        b'\\' => BACKSLASH,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xa0 => SPACE | if c == 0xa0 { HIGH } else { 0 },
+        0 => NUL,
+        b'/' => SLASH,
+        b'*' | b'-' | b'#' | b'<' => COMMENT,
+        b'"' | b'\'' | b'^' | b',' | b';' => SHELL,
+        0x80..=0xff => HIGH,
+        _ => 0,
+    }
+}
+
+const BYTE_CLASSES: [u32; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = byte_class(i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// The classes of the bytes in `v`.
+pub fn byte_classes(v: &[u8]) -> u32 {
+    v.iter().fold(0, |acc, &c| acc | BYTE_CLASSES[c as usize])
+}
+
+impl Transform {
+    /// The byte classes this transformation acts on ([`classes::ALWAYS`] when it changes any value).
+    pub fn acts_on(self) -> u32 {
+        use classes::*;
+        match self {
+            Transform::Lowercase => UPPER,
+            Transform::Uppercase => LOWER,
+            Transform::UrlDecode | Transform::UrlDecodeUni => URL,
+            Transform::HtmlEntityDecode => AMP,
+            Transform::JsDecode | Transform::CssDecode | Transform::EscapeSeqDecode => BACKSLASH,
+            Transform::CmdLine => UPPER | BACKSLASH | SPACE | SHELL,
+            Transform::CompressWhitespace | Transform::RemoveWhitespace => SPACE,
+            Transform::Trim | Transform::TrimLeft | Transform::TrimRight => SPACE,
+            Transform::RemoveNulls | Transform::ReplaceNulls => NUL,
+            Transform::ReplaceComments => SLASH,
+            Transform::RemoveComments | Transform::RemoveCommentsChar => SLASH | COMMENT,
+            // A lone "." is a path that normalizes to nothing; the dot is checked by `leaves`.
+            Transform::NormalizePath => SLASH,
+            Transform::NormalizePathWin => SLASH | BACKSLASH,
+            Transform::Utf8ToUnicode | Transform::ParityZero7bit => HIGH,
+            Transform::SqlHexDecode => X,
+            Transform::UrlEncode
+            | Transform::HexEncode
+            | Transform::HexDecode
+            | Transform::Base64Encode
+            | Transform::Base64Decode
+            | Transform::Base64DecodeExt
+            | Transform::Md5
+            | Transform::Sha1
+            | Transform::Length
+            | Transform::ParityEven7bit
+            | Transform::ParityOdd7bit => ALWAYS,
+        }
+    }
+
+    /// Whether every transformation of `chain` leaves `v` (whose classes are `classes`) as it is.
+    pub fn chain_leaves(chain: &[Transform], v: &[u8], classes: u32) -> bool {
+        chain.iter().all(|t| {
+            t.acts_on() & (classes | classes::ALWAYS) == 0
+                && !(v == b"." && matches!(t, Transform::NormalizePath | Transform::NormalizePathWin))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +733,89 @@ mod tests {
         assert_eq!(Transform::HtmlEntityDecode.apply(b"&lt;a&#x41;&#66;"), b"<aAB");
         assert_eq!(Transform::Base64Decode.apply(b"VGVzdENhc2U="), b"TestCase");
         assert_eq!(Transform::Base64Encode.apply(b"TestCase"), b"VGVzdENhc2U=");
+    }
+
+    /// Every value a chain is said to leave unchanged comes out of each of its
+    /// transformations unchanged: values of every length up to 4 over an alphabet with one
+    /// byte of each class, then random longer ones.
+    #[test]
+    fn values_said_to_be_left_unchanged_are() {
+        const ALPHABET: &[u8] = b"aZx0.%+&\\ \t\0/*-#<!>\"';,^(u\xa0\xc3\xa9=?_";
+        let all: Vec<Transform> = [
+            "lowercase",
+            "uppercase",
+            "urlDecode",
+            "urlDecodeUni",
+            "urlEncode",
+            "htmlEntityDecode",
+            "jsDecode",
+            "cssDecode",
+            "cmdLine",
+            "compressWhitespace",
+            "removeWhitespace",
+            "removeNulls",
+            "replaceNulls",
+            "replaceComments",
+            "removeComments",
+            "removeCommentsChar",
+            "normalizePath",
+            "normalizePathWin",
+            "hexEncode",
+            "hexDecode",
+            "base64Encode",
+            "base64Decode",
+            "base64DecodeExt",
+            "sqlHexDecode",
+            "escapeSeqDecode",
+            "utf8toUnicode",
+            "md5",
+            "sha1",
+            "length",
+            "trim",
+            "trimLeft",
+            "trimRight",
+            "parityEven7bit",
+            "parityOdd7bit",
+            "parityZero7bit",
+        ]
+        .iter()
+        .map(|n| Transform::from_name(n).unwrap())
+        .collect();
+        let check = |v: &[u8]| {
+            let c = byte_classes(v);
+            for &t in &all {
+                if Transform::chain_leaves(&[t], v, c) {
+                    assert_eq!(t.apply(v), v, "{t:?} changed {v:?}");
+                }
+            }
+        };
+        let mut values: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let longer: Vec<Vec<u8>> =
+                values.iter().flat_map(|v| ALPHABET.iter().map(move |&c| [v.as_slice(), &[c]].concat())).collect();
+            for v in &longer {
+                check(v);
+            }
+            values = longer;
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let len = (seed % 24) as usize;
+            let v: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    ALPHABET[(seed % ALPHABET.len() as u64) as usize]
+                })
+                .collect();
+            check(&v);
+        }
+        assert!(Transform::chain_leaves(
+            &[Transform::Lowercase, Transform::UrlDecodeUni],
+            b"shoes",
+            byte_classes(b"shoes")
+        ));
+        assert!(!Transform::chain_leaves(&[Transform::Lowercase], b"Shoes", byte_classes(b"Shoes")));
     }
 }
