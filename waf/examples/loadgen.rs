@@ -2,7 +2,7 @@
 //! for a fixed time, cycling through a request mix; prints requests/s, p50 and p99 latency
 //! and the status counts as one JSON line.
 //!
-//! `cargo run --release -p rampart-waf --example loadgen -- ADDR SECONDS CONNECTIONS benign|attack`
+//! `cargo run --release -p rampart-waf --example loadgen -- ADDR SECONDS CONNECTIONS benign|varied|attack`
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -22,7 +22,18 @@ fn mix(kind: &str) -> Vec<String> {
         "/products?id=1%20UNION%20SELECT%20username,password%20FROM%20users--",
         "/exec?cmd=%3Bcat%20%2Fetc%2Fshadow",
     ];
-    let list: &[&str] = if kind == "attack" { &attack } else { &benign };
+    // The benign requests with values that change on every request (`{n}`: the request's
+    // number): nothing that depends on a value repeating helps here.
+    let varied = [
+        "/products?category=shoes{n}&color=red&size={n}&brand=acme&sort=price&order=asc&page={n}&per_page=20&in_stock=1&lang=en",
+        "/search?q=red+running+shoes+{n}&page={n}&sort=relevance&filter=new&min=10&max={n}&currency=EUR&ref=home&utm_source=mail&session=ab{n}cd",
+        "/articles/2026/12/01/how-to-choose-running-shoes-{n}?ref=newsletter{n}&utm_medium=email&utm_campaign=winter&id={n}&lang=en&theme=dark&a={n}&b=2&c=3",
+    ];
+    let list: &[&str] = match kind {
+        "attack" => &attack,
+        "varied" => &varied,
+        _ => &benign,
+    };
     list.iter()
         .map(|t| format!("GET {t} HTTP/1.1\r\nHost: shop.example\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nAccept: text/html,application/xhtml+xml\r\nAccept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n\r\n"))
         .collect()
@@ -61,7 +72,7 @@ fn exchange(r: &mut BufReader<TcpStream>, req: &[u8]) -> Option<u16> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 5 {
-        eprintln!("usage: loadgen ADDR SECONDS CONNECTIONS benign|attack");
+        eprintln!("usage: loadgen ADDR SECONDS CONNECTIONS benign|varied|attack");
         std::process::exit(2);
     }
     let addr = args[1].clone();
@@ -86,7 +97,9 @@ fn main() {
                     }
                     let Some(r) = conn.as_mut() else { continue };
                     let t = Instant::now();
-                    let st = exchange(r, reqs[i % reqs.len()].as_bytes());
+                    let req = &reqs[i % reqs.len()];
+                    let req = if req.contains("{n}") { req.replace("{n}", &i.to_string()) } else { req.clone() };
+                    let st = exchange(r, req.as_bytes());
                     lat.push(t.elapsed());
                     i += 1;
                     match st {

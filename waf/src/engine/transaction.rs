@@ -468,8 +468,9 @@ impl Transaction {
         let may_exclude = rule.targets.iter().any(|t| t.exclude)
             || self.excluded_by_id.contains_key(&head_id)
             || self.excluded_by_tag.iter().any(|(tag, _)| rule.has_tag(tag));
+        let mut values: Fetched<'_> = Vec::new();
         for t in rule.targets.iter().filter(|t| !t.exclude) {
-            let mut values: Fetched<'_> = Vec::new();
+            values.clear();
             self.data.fetch(t.var, &t.selector, &mut values);
             if may_exclude {
                 values.retain(|(n, _)| !self.excluded(head_id, rule, n.key(), t.var));
@@ -478,7 +479,7 @@ impl Transaction {
                 let count = VarName::Owned(format!("&{}", t.var.name()));
                 values = vec![(count, Cow::Owned(values.len().to_string().into_bytes()))];
             }
-            for (name, value) in values {
+            for (name, value) in values.drain(..) {
                 let expand = |m: &Macro| expand_with(&self.data, m);
                 let mut found = |v: &[u8]| {
                     let res = rule.op.op.eval(v, &expand);
