@@ -30,6 +30,7 @@ rpm -qip "$devel" > "$out/devel.info"
 grep -qx "kernel-rampart = $(rpm -qp --qf '%{VERSION}-%{RELEASE}' "$kernel")" "$out/kmod.requires" || fail "kmod-rampart does not require its kernel"
 [ "$(grep -c "depmod -a $kver" "$out/kmod.scripts")" -eq 2 ] || fail "kmod-rampart lacks depmod on install and removal"
 grep -qx "/boot/vmlinuz-$kver" "$out/kernel.files" || fail "kernel-rampart has no image"
+grep -qx "/usr/sbin/rampart-usermode-helper" "$out/kernel.files" || fail "kernel-rampart lacks the static usermode helper its kernel runs helpers through"
 for f in rust/libkernel.rmeta rust/libmacros.so Module.symvers include/generated/rustc_cfg scripts/mod/modpost; do
 	grep -qx "/usr/src/kernels/$kver/$f" "$out/devel.files" || fail "kernel-rampart-devel lacks $f"
 done

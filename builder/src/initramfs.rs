@@ -150,7 +150,7 @@ fn guest_c_tool(repo: &Path, tools: &Path, name: &str) -> Result<PathBuf> {
 
 /// A workspace binary (`package`'s `bin`) built static for the guest with cargo into
 /// `<tools>/guest-target` (cargo rebuilds only when its sources change).
-fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<PathBuf> {
+pub fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<PathBuf> {
     let target_dir = tools.join("guest-target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
@@ -166,6 +166,10 @@ fn guest_tool(repo: &Path, tools: &Path, package: &str, bin: &str) -> Result<Pat
     }
     Ok(target_dir.join("x86_64-unknown-linux-gnu/release").join(bin))
 }
+
+/// Where rampart's kernels run every usermode helper through
+/// (`CONFIG_STATIC_USERMODEHELPER_PATH` in `kconfig/hardening.config`).
+pub const USERMODE_HELPER: &str = "/usr/sbin/rampart-usermode-helper";
 
 /// rampart programs only some suites run in the guest: (suite, package, binary). The
 /// hardware probe records the QEMU machine's profile; the loop suite runs the HIDS.
@@ -209,6 +213,11 @@ pub fn build(
         list.file(&format!("/bin/{tool}"), &guest_c_tool(repo, tools, tool)?, 0o755);
     }
     list.file("/bin/rampart-policy", &guest_tool(repo, tools, "rampart-policy", "rampart-policy")?, 0o755);
+    // The kernel's static usermode helper (CONFIG_STATIC_USERMODEHELPER_PATH).
+    for d in ["/usr", "/usr/sbin"] {
+        list.dir(d, 0o755);
+    }
+    list.file(USERMODE_HELPER, &guest_tool(repo, tools, "rampart-umh", "rampart-usermode-helper")?, 0o755);
     for &(for_suite, package, bin) in SUITE_TOOLS {
         if suite == for_suite {
             list.file(&format!("/bin/{bin}"), &guest_tool(repo, tools, package, bin)?, 0o755);

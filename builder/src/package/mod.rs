@@ -59,6 +59,11 @@ pub fn package(ctx: &Ctx, req: &ConfigRequest, out: Option<&Path>, sign: Option<
         let _ = std::fs::remove_file(modules.join(link));
     }
     run_logged(Command::new("depmod").arg("-b").arg(&kroot).arg(&kver), &log)?;
+    // The static usermode helper the kernel runs every helper through.
+    let helper = crate::initramfs::guest_tool(&ctx.repo, &ctx.work.tools(), "rampart-umh", "rampart-usermode-helper")?;
+    let helper_dest = kroot.join(crate::initramfs::USERMODE_HELPER.trim_start_matches('/'));
+    std::fs::create_dir_all(helper_dest.parent().context("helper path without a directory")?)?;
+    std::fs::copy(&helper, &helper_dest)?;
 
     // kernel-rampart-devel
     stage::devel(&stage.join("devel"), &build.source_tree, obj, &kver, &ctx.toolchain.make_vars().join(" "))?;

@@ -47,7 +47,9 @@ Provides: kernel-uname-r = %{{kver}}
 
 %description
 The Linux kernel {kver} ({flavor}) built by rampart: the image, System.map, .config
-and in-tree modules.
+and in-tree modules, and rampart-usermode-helper, the one program the kernel runs
+its usermode helpers (modprobe, core dump pipes, poweroff) through: it runs only
+those listed in /etc/rampart/usermode-helpers, or its built-in list.
 
 %package devel
 Summary: What out-of-tree modules (C and Rust) for Linux {kver} build against
@@ -93,6 +95,7 @@ cp -a %{{stage}}/kmod/. %{{buildroot}}/
 %dir /lib/modules/%{{kver}}
 /lib/modules/%{{kver}}/modules.*
 /lib/modules/%{{kver}}/kernel
+/usr/sbin/rampart-usermode-helper
 
 %files devel
 /usr/src/kernels/%{{kver}}

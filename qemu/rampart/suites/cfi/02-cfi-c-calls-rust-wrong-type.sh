@@ -2,4 +2,4 @@
 # runs (kCFI): the kernel reports the CFI failure and kills the writer.
 . /rampart/lib.sh
 . /rampart/suites/cfi/trap.lib
-cfi_expect_trap c-to-rust-wrong rampart_cfi_rust_add
+cfi_expect_trap c-to-rust-wrong rampart_cfi_rust_add rampart_cfi_rust_add

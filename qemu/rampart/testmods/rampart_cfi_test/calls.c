@@ -9,7 +9,8 @@
  * On a kCFI kernel the two "-wrong" calls trap before reaching the callee ("CFI
  * failure at ..."), killing the writer; without CFI they reach it and log a sum.
  * A proc file and not a module parameter: a task killed by the trap must not die
- * holding the module's parameter lock.
+ * holding the module's parameter lock. At load it logs the adders' addresses, which a
+ * kernel without KALLSYMS prints in its report instead of their names.
  */
 #include <linux/compiler.h>
 #include <linux/kernel.h>
@@ -82,6 +83,9 @@ static struct proc_dir_entry *cfi_test_entry;
 
 int rampart_cfi_test_start(void)
 {
+	/* Test-only module: the addresses are the evidence the case matches. */
+	pr_info("rampart_cfi_test: rampart_cfi_rust_add at 0x%px, c_add at 0x%px\n",
+		(void *)rampart_cfi_rust_add, rampart_cfi_c_add_ptr());
 	cfi_test_entry = proc_create("rampart_cfi_test", 0200, NULL, &cfi_test_ops);
 	return cfi_test_entry ? 0 : -ENOMEM;
 }

@@ -1,0 +1,66 @@
+# Every usermode helper runs through rampart-usermode-helper (CONFIG_STATIC_USERMODEHELPER,
+# a path in read-only kernel data). The classic step from a kernel write to root code
+# execution, pointing the writable modprobe_path at one's own program and making the
+# kernel call it (a file of unknown binary format asks for a module), runs nothing.
+# The control: a program on the helper's list runs, with the kernel's arguments, so the
+# trigger does reach the helper here. The list and the program count only while they
+# and every directory above them are root's alone.
+# case-timeout: 120
+. /rampart/lib.sh
+helper=/usr/sbin/rampart-usermode-helper
+[ -x $helper ] || die "no $helper in the guest"
+old=$(cat /proc/sys/kernel/modprobe)
+list=/etc/rampart/usermode-helpers
+restore() {
+	echo "$old" > /proc/sys/kernel/modprobe
+	rm -f $list
+}
+trap restore EXIT
+mkdir -p /etc/rampart /tmp/shared
+chmod 1777 /tmp/shared
+printf '\377\377\377\377' > /tmp/unknown-format
+chmod 755 /tmp/unknown-format
+printf '#!/bin/sh\necho "$0 $*" > /tmp/helper-ran\n' > /etc/rampart/test-helper
+chmod 755 /etc/rampart/test-helper
+cp /etc/rampart/test-helper /tmp/shared/evil-helper
+cp /etc/rampart/test-helper /tmp/evil-helper
+# trigger: runs a file no binary format knows, which makes the kernel request a
+# binfmt module through modprobe_path; true when the helper's program ran.
+trigger() {
+	rm -f /tmp/helper-ran
+	/tmp/unknown-format 2>/dev/null
+	[ -e /tmp/helper-ran ]
+}
+refused() { # REASON-PATTERN: the helper logged it since $mark
+	kmsg_since "$mark" | grep -q "rampart-usermode-helper: $1" || die "not logged: $1; log: $(kmsg_since "$mark" | tail -n 3)"
+}
+
+echo /tmp/evil-helper > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "BYPASS: the kernel ran the program modprobe_path named: $(cat /tmp/helper-ran)"
+refused 'refused program="/tmp/evil-helper" reason=not-allowed'
+
+echo /etc/rampart/test-helper > $list
+echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
+trigger || die "a listed helper did not run"
+ran=$(cat /tmp/helper-ran)
+case "$ran" in *binfmt-ffff*) ;; *) die "the listed helper ran without the kernel's arguments: $ran" ;; esac
+
+chmod 666 $list
+mark=$(kmsg_mark)
+trigger && die "a list anyone can write was used"
+refused "ignored list=\"$list\" reason=writable-by-others using=built-in"
+chmod 644 $list
+
+echo /tmp/shared/evil-helper > $list
+echo /tmp/shared/evil-helper > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "a listed program in a directory anyone can write ran"
+refused 'refused program="/tmp/shared/evil-helper" reason=writable-by-others'
+
+echo 'modprobe' > $list
+echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "a malformed list was used"
+refused "ignored list=\"$list\" reason=line-1:not-an-absolute-path using=built-in"
+echo "not run: modprobe_path's own program; run: a listed one ($ran); ignored: a list anyone can write, a malformed list; refused: a listed program under a directory anyone can write"
