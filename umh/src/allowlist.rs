@@ -1,24 +1,77 @@
-//! Which programs the helper may run: `/etc/rampart/usermode-helpers` or, without it,
-//! the built-in list.
+//! Which programs the helper may run, and with which arguments:
+//! `/etc/rampart/usermode-helpers` or, without it, the built-in list.
 
-use std::path::{Path, PathBuf};
-
-/// The admin's list: one absolute path per line, `#` comments and blank lines ignored.
+/// The admin's list: one entry per line, `PATH [ARGUMENTS]`, `#` comments and blank
+/// lines ignored. ARGUMENTS is one of the [`Arguments`] shapes (default `none`).
 pub const FILE: &str = "/etc/rampart/usermode-helpers";
 
+/// The largest list file read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// The arguments an entry may be run with. The kernel's own callers pass fixed shapes;
+/// whoever rewrites `core_pattern` or `poweroff_cmd` chooses any arguments, so an
+/// allowed program must not take options from there (`modprobe -C evil.conf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arguments {
+    /// No arguments (`poweroff_cmd`, `reboot_cmd`).
+    None,
+    /// `-q -- NAME` exactly, as `request_module()` passes them; NAME starts with no `-`.
+    Modprobe,
+    /// `create` and six words, as the kernel calls request-key.
+    RequestKey,
+    /// Any number of words none of which starts with `-` (core dump pipes' `%` values).
+    Words,
+    /// Anything: the admin takes responsibility for every option the program has.
+    Any,
+}
+
+impl Arguments {
+    fn parse(word: &str) -> Option<Self> {
+        Some(match word {
+            "none" => Arguments::None,
+            "modprobe" => Arguments::Modprobe,
+            "request-key" => Arguments::RequestKey,
+            "words" => Arguments::Words,
+            "any" => Arguments::Any,
+            _ => return None,
+        })
+    }
+
+    /// Whether `args` (after the program name) have this shape.
+    pub fn allow(self, args: &[&[u8]]) -> bool {
+        let word = |a: &&[u8]| !a.is_empty() && a[0] != b'-';
+        match self {
+            Arguments::None => args.is_empty(),
+            Arguments::Modprobe => matches!(args, [q, dashes, name] if *q == b"-q" && *dashes == b"--" && word(name)),
+            Arguments::RequestKey => args.len() == 7 && args[0] == b"create" && args.iter().all(word),
+            Arguments::Words => args.iter().all(word),
+            Arguments::Any => true,
+        }
+    }
+}
+
+/// One allowed program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The path, as the kernel must ask for it (compared as a string).
+    pub path: String,
+    /// The arguments it may get.
+    pub arguments: Arguments,
+}
+
 /// The helpers a server's kernel calls, under the paths distributions install them at
-/// (merged and split `/usr` both).
-pub const BUILT_IN: &[&str] = &[
-    "/sbin/modprobe",
-    "/usr/sbin/modprobe",
-    "/sbin/poweroff",
-    "/usr/sbin/poweroff",
-    "/sbin/reboot",
-    "/usr/sbin/reboot",
-    "/sbin/request-key",
-    "/usr/sbin/request-key",
-    "/lib/systemd/systemd-coredump",
-    "/usr/lib/systemd/systemd-coredump",
+/// (merged and split `/usr` both), each with the arguments the kernel passes.
+pub const BUILT_IN: &[(&str, Arguments)] = &[
+    ("/sbin/modprobe", Arguments::Modprobe),
+    ("/usr/sbin/modprobe", Arguments::Modprobe),
+    ("/sbin/poweroff", Arguments::None),
+    ("/usr/sbin/poweroff", Arguments::None),
+    ("/sbin/reboot", Arguments::None),
+    ("/usr/sbin/reboot", Arguments::None),
+    ("/sbin/request-key", Arguments::RequestKey),
+    ("/usr/sbin/request-key", Arguments::RequestKey),
+    ("/lib/systemd/systemd-coredump", Arguments::Words),
+    ("/usr/lib/systemd/systemd-coredump", Arguments::Words),
 ];
 
 /// Why a list file was not used.
@@ -32,61 +85,50 @@ pub struct Rejected {
 
 /// Parses a list file. A bad line rejects the whole file, so that a typo cannot
 /// silently shrink or widen the list.
-pub fn parse(text: &[u8]) -> Result<Vec<PathBuf>, Rejected> {
-    let mut paths = Vec::new();
+pub fn parse(text: &[u8]) -> Result<Vec<Entry>, Rejected> {
+    let mut entries = Vec::new();
     for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
         let line = index + 1;
-        let entry = trim(strip_comment(raw));
-        if entry.is_empty() {
-            continue;
-        }
-        let entry = std::str::from_utf8(entry).map_err(|_| Rejected { line, reason: "not UTF-8" })?;
-        if !entry.starts_with('/') {
+        let content = strip_comment(raw);
+        let content = std::str::from_utf8(content).map_err(|_| Rejected { line, reason: "not UTF-8" })?;
+        let mut words = content.split_ascii_whitespace();
+        let Some(path) = words.next() else { continue };
+        if !path.starts_with('/') {
             return Err(Rejected { line, reason: "not an absolute path" });
         }
-        if entry.contains(char::is_whitespace) {
-            return Err(Rejected { line, reason: "more than one path on the line" });
+        if path.split('/').any(|part| part == ".." || part == ".") {
+            return Err(Rejected { line, reason: "a `.` or `..` component" });
         }
-        if entry.contains('\0') {
-            return Err(Rejected { line, reason: "a NUL byte" });
+        let arguments = match words.next() {
+            None => Arguments::None,
+            Some(word) => Arguments::parse(word).ok_or(Rejected { line, reason: "unknown arguments shape" })?,
+        };
+        if words.next().is_some() {
+            return Err(Rejected { line, reason: "more than a path and an arguments shape" });
         }
-        if entry.split('/').any(|part| part == "..") {
-            return Err(Rejected { line, reason: "a `..` component" });
+        if path.contains(|c: char| c.is_control()) {
+            return Err(Rejected { line, reason: "a control character" });
         }
-        paths.push(PathBuf::from(entry));
+        entries.push(Entry { path: path.to_string(), arguments });
     }
-    Ok(paths)
+    Ok(entries)
 }
 
-/// The built-in list as paths.
-pub fn built_in() -> Vec<PathBuf> {
-    BUILT_IN.iter().map(PathBuf::from).collect()
+/// The built-in list.
+pub fn built_in() -> Vec<Entry> {
+    BUILT_IN.iter().map(|&(path, arguments)| Entry { path: path.to_string(), arguments }).collect()
 }
 
-/// Whether `program` (already resolved) is one of `allowed` (each resolved too;
-/// entries that do not exist are skipped).
-pub fn allows(allowed: &[PathBuf], program: &Path) -> bool {
-    allowed.iter().filter_map(|p| std::fs::canonicalize(p).ok()).any(|p| p == program)
+/// The entry for exactly this requested path, if any. The comparison is on the string
+/// the kernel passed, not on what it resolves to: a multi-call program (kmod, busybox,
+/// systemctl) acts by the name it is run as, so another name for an allowed file is
+/// another program.
+pub fn find<'a>(entries: &'a [Entry], requested: &[u8]) -> Option<&'a Entry> {
+    entries.iter().find(|e| e.path.as_bytes() == requested)
 }
 
 fn strip_comment(line: &[u8]) -> &[u8] {
     line.iter().position(|&b| b == b'#').map_or(line, |at| &line[..at])
-}
-
-fn trim(mut s: &[u8]) -> &[u8] {
-    while let [first, rest @ ..] = s {
-        if !first.is_ascii_whitespace() {
-            break;
-        }
-        s = rest;
-    }
-    while let [rest @ .., last] = s {
-        if !last.is_ascii_whitespace() {
-            break;
-        }
-        s = rest;
-    }
-    s
 }
 
 #[cfg(test)]
@@ -95,41 +137,67 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn paths_comments_and_blank_lines() {
-        let got = parse(b"# helpers\n/sbin/modprobe\n\n  /usr/sbin/poweroff   # shutdown\n").unwrap();
-        assert_eq!(got, vec![PathBuf::from("/sbin/modprobe"), PathBuf::from("/usr/sbin/poweroff")]);
+    fn paths_shapes_comments_and_blank_lines() {
+        let got =
+            parse(b"# helpers\n/sbin/modprobe modprobe\n\n  /usr/sbin/poweroff   # shutdown\n/opt/x any\n").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Entry { path: "/sbin/modprobe".into(), arguments: Arguments::Modprobe },
+                Entry { path: "/usr/sbin/poweroff".into(), arguments: Arguments::None },
+                Entry { path: "/opt/x".into(), arguments: Arguments::Any },
+            ]
+        );
     }
 
     #[test]
     fn one_bad_line_rejects_the_whole_file() {
         assert_eq!(parse(b"/sbin/modprobe\nmodprobe\n"), Err(Rejected { line: 2, reason: "not an absolute path" }));
-        assert_eq!(parse(b"/a /b\n").unwrap_err().reason, "more than one path on the line");
-        assert_eq!(parse(b"/sbin/../tmp/x\n").unwrap_err().reason, "a `..` component");
+        assert_eq!(parse(b"/a b\n").unwrap_err().reason, "unknown arguments shape");
+        assert_eq!(parse(b"/a any x\n").unwrap_err().reason, "more than a path and an arguments shape");
+        assert_eq!(parse(b"/sbin/../tmp/x\n").unwrap_err().reason, "a `.` or `..` component");
         assert_eq!(parse(b"/a\n/\xff\n").unwrap_err(), Rejected { line: 2, reason: "not UTF-8" });
     }
 
     #[test]
-    fn a_resolved_program_is_matched_by_its_resolved_entry() {
-        let dir = std::env::temp_dir().join(format!("rampart-umh-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let real = dir.join("real");
-        std::fs::write(&real, b"").unwrap();
-        let link = dir.join("link");
-        let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        let program = std::fs::canonicalize(&real).unwrap();
-        assert!(allows(std::slice::from_ref(&link), &program));
-        assert!(!allows(&[dir.join("missing")], &program));
-        std::fs::remove_dir_all(&dir).unwrap();
+    fn arguments_have_the_kernels_shapes() {
+        let m = Arguments::Modprobe;
+        assert!(m.allow(&[b"-q", b"--", b"binfmt-ffff"]));
+        assert!(!m.allow(&[b"-C", b"/tmp/x.conf", b"m"]), "modprobe -C: the configuration is the attacker's");
+        assert!(!m.allow(&[b"-q", b"--", b"-x"]));
+        assert!(!m.allow(&[b"-q", b"--", b"a", b"b"]));
+        assert!(Arguments::None.allow(&[]));
+        assert!(!Arguments::None.allow(&[b"-f"]), "reboot -f");
+        assert!(Arguments::Words.allow(&[b"1234", b"0", b"host"]));
+        assert!(!Arguments::Words.allow(&[b"1234", b"--debug"]));
+        assert!(Arguments::RequestKey.allow(&[b"create", b"1", b"0", b"0", b"2", b"3", b"4"]));
+        assert!(!Arguments::RequestKey.allow(&[b"create", b"1"]));
+    }
+
+    #[test]
+    fn another_name_for_an_allowed_file_is_not_allowed() {
+        let list = built_in();
+        assert!(find(&list, b"/sbin/modprobe").is_some());
+        assert!(find(&list, b"/bin/kmod").is_none());
+        assert!(find(&list, b"/sbin//modprobe").is_none());
+        assert!(find(&list, b"/sbin/modprobe/").is_none());
     }
 
     proptest! {
         #[test]
         fn any_bytes_parse_or_are_rejected_without_panicking(text in proptest::collection::vec(any::<u8>(), 0..512)) {
-            if let Ok(paths) = parse(&text) {
-                for p in paths {
-                    prop_assert!(p.is_absolute());
+            if let Ok(entries) = parse(&text) {
+                for e in entries {
+                    prop_assert!(e.path.starts_with('/'));
                 }
+            }
+        }
+
+        #[test]
+        fn any_arguments_are_judged_without_panicking(args in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..8), 0..8)) {
+            let args: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+            for shape in [Arguments::None, Arguments::Modprobe, Arguments::RequestKey, Arguments::Words, Arguments::Any] {
+                let _ = shape.allow(&args);
             }
         }
     }

@@ -3,8 +3,10 @@
 # execution, pointing the writable modprobe_path at one's own program and making the
 # kernel call it (a file of unknown binary format asks for a module), runs nothing.
 # The control: a program on the helper's list runs, with the kernel's arguments, so the
-# trigger does reach the helper here. The list and the program count only while they
-# and every directory above them are root's alone.
+# trigger does reach the helper here. A listed program runs only with the arguments its
+# entry allows, under the name it is listed as (another name for it is another program
+# to a multi-call binary), and only while it, its interpreter, the list and every
+# directory above them are root's alone.
 # case-timeout: 120
 . /rampart/lib.sh
 helper=/usr/sbin/rampart-usermode-helper
@@ -24,6 +26,10 @@ printf '#!/bin/sh\necho "$0 $*" > /tmp/helper-ran\n' > /etc/rampart/test-helper
 chmod 755 /etc/rampart/test-helper
 cp /etc/rampart/test-helper /tmp/shared/evil-helper
 cp /etc/rampart/test-helper /tmp/evil-helper
+ln -sf /etc/rampart/test-helper /etc/rampart/other-name
+cp /bin/busybox /tmp/shared/sh
+printf '#!/tmp/shared/sh\necho "$0 $*" > /tmp/helper-ran\n' > /etc/rampart/bad-interpreter
+chmod 755 /etc/rampart/bad-interpreter
 # trigger: runs a file no binary format knows, which makes the kernel request a
 # binfmt module through modprobe_path; true when the helper's program ran.
 trigger() {
@@ -40,11 +46,30 @@ mark=$(kmsg_mark)
 trigger && die "BYPASS: the kernel ran the program modprobe_path named: $(cat /tmp/helper-ran)"
 refused 'refused program="/tmp/evil-helper" reason=not-allowed'
 
-echo /etc/rampart/test-helper > $list
+echo "/etc/rampart/test-helper modprobe" > $list
 echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
 trigger || die "a listed helper did not run"
 ran=$(cat /tmp/helper-ran)
-case "$ran" in *binfmt-ffff*) ;; *) die "the listed helper ran without the kernel's arguments: $ran" ;; esac
+case "$ran" in "/etc/rampart/test-helper -q -- binfmt-ffff") ;; *) die "the listed helper ran without the kernel's name and arguments: $ran" ;; esac
+
+echo /etc/rampart/other-name > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "another name for a listed program ran"
+refused 'refused program="/etc/rampart/other-name" reason=not-allowed'
+
+echo "/etc/rampart/test-helper none" > $list
+echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "a listed program ran with arguments its entry does not allow"
+refused 'refused program="/etc/rampart/test-helper" reason=arguments-not-allowed'
+
+echo "/etc/rampart/bad-interpreter modprobe" > $list
+echo /etc/rampart/bad-interpreter > /proc/sys/kernel/modprobe
+mark=$(kmsg_mark)
+trigger && die "a listed script ran with an interpreter anyone could replace"
+refused 'refused program="/etc/rampart/bad-interpreter" reason=untrusted-interpreter'
+
+echo "/etc/rampart/test-helper modprobe" > $list
 
 chmod 666 $list
 mark=$(kmsg_mark)
@@ -52,7 +77,7 @@ trigger && die "a list anyone can write was used"
 refused "ignored list=\"$list\" reason=writable-by-others using=built-in"
 chmod 644 $list
 
-echo /tmp/shared/evil-helper > $list
+echo "/tmp/shared/evil-helper modprobe" > $list
 echo /tmp/shared/evil-helper > /proc/sys/kernel/modprobe
 mark=$(kmsg_mark)
 trigger && die "a listed program in a directory anyone can write ran"
@@ -63,4 +88,4 @@ echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
 mark=$(kmsg_mark)
 trigger && die "a malformed list was used"
 refused "ignored list=\"$list\" reason=line-1:not-an-absolute-path using=built-in"
-echo "not run: modprobe_path's own program; run: a listed one ($ran); ignored: a list anyone can write, a malformed list; refused: a listed program under a directory anyone can write"
+echo "not run: modprobe_path's own program, another name for a listed one, a listed one with arguments it does not allow, a listed script whose interpreter anyone could replace, a listed program under a directory anyone can write; run: a listed one ($ran); ignored: a list anyone can write, a malformed list"
