@@ -13,12 +13,19 @@ helper=/usr/sbin/rampart-usermode-helper
 [ -x $helper ] || die "no $helper in the guest"
 old=$(cat /proc/sys/kernel/modprobe)
 list=/etc/rampart/usermode-helpers
+# The guest's / is the initramfs's tmpfs (mode 1777, unlike a root filesystem): while
+# it is, nothing below it is root's alone.
+root_mode=$(stat -c %a /)
 restore() {
 	echo "$old" > /proc/sys/kernel/modprobe
 	rm -f $list
+	chmod "$root_mode" /
 }
 trap restore EXIT
+chmod 755 /
+umask 022
 mkdir -p /etc/rampart /tmp/shared
+chmod 755 /etc/rampart
 chmod 1777 /tmp/shared
 printf '\377\377\377\377' > /tmp/unknown-format
 chmod 755 /tmp/unknown-format
