@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_system_program_and_its_interpreter_are_trusted_when_root_owns_them() {
-        if !nix_root() {
+        if !running_as_root() {
             return;
         }
         // /bin/sh is root's on any system these tests run on as root.
@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(big_err, "too-big");
     }
 
-    fn nix_root() -> bool {
+    fn running_as_root() -> bool {
         // SAFETY: geteuid has no preconditions.
         unsafe { libc::geteuid() == 0 }
     }

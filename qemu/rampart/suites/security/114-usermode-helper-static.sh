@@ -44,14 +44,17 @@ trigger() {
 	/tmp/unknown-format 2>/dev/null
 	[ -e /tmp/helper-ran ]
 }
-refused() { # REASON-PATTERN: the helper logged it since $mark
-	kmsg_since "$mark" | grep -q "rampart-usermode-helper: $1" || die "not logged: $1; log: $(kmsg_since "$mark" | tail -n 3)"
+# not_run PROGRAM DEATH LOGGED: with modprobe_path at PROGRAM the trigger runs nothing
+# (else the case dies with DEATH) and the helper logs LOGGED.
+not_run() {
+	echo "$1" > /proc/sys/kernel/modprobe
+	mark=$(kmsg_mark)
+	trigger && die "$2: $(cat /tmp/helper-ran)"
+	kmsg_since "$mark" | grep -q "rampart-usermode-helper: $3" || die "not logged: $3; log: $(kmsg_since "$mark" | tail -n 3)"
 }
 
-echo /tmp/evil-helper > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "BYPASS: the kernel ran the program modprobe_path named: $(cat /tmp/helper-ran)"
-refused 'refused program="/tmp/evil-helper" reason=not-allowed'
+not_run /tmp/evil-helper "BYPASS: the kernel ran the program modprobe_path named" \
+	'refused program="/tmp/evil-helper" reason=not-allowed'
 
 echo "/etc/rampart/test-helper modprobe" > $list
 echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
@@ -59,40 +62,28 @@ trigger || die "a listed helper did not run"
 ran=$(cat /tmp/helper-ran)
 case "$ran" in "/etc/rampart/test-helper -q -- binfmt-ffff") ;; *) die "the listed helper ran without the kernel's name and arguments: $ran" ;; esac
 
-echo /etc/rampart/other-name > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "another name for a listed program ran"
-refused 'refused program="/etc/rampart/other-name" reason=not-allowed'
+not_run /etc/rampart/other-name "another name for a listed program ran" \
+	'refused program="/etc/rampart/other-name" reason=not-allowed'
 
 echo "/etc/rampart/test-helper none" > $list
-echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "a listed program ran with arguments its entry does not allow"
-refused 'refused program="/etc/rampart/test-helper" reason=arguments-not-allowed'
+not_run /etc/rampart/test-helper "a listed program ran with arguments its entry does not allow" \
+	'refused program="/etc/rampart/test-helper" reason=arguments-not-allowed'
 
 echo "/etc/rampart/bad-interpreter modprobe" > $list
-echo /etc/rampart/bad-interpreter > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "a listed script ran with an interpreter anyone could replace"
-refused 'refused program="/etc/rampart/bad-interpreter" reason=untrusted-interpreter'
+not_run /etc/rampart/bad-interpreter "a listed script ran with an interpreter anyone could replace" \
+	'refused program="/etc/rampart/bad-interpreter" reason=untrusted-interpreter'
 
 echo "/etc/rampart/test-helper modprobe" > $list
-
 chmod 666 $list
-mark=$(kmsg_mark)
-trigger && die "a list anyone can write was used"
-refused "ignored list=\"$list\" reason=writable-by-others using=built-in"
+not_run /etc/rampart/test-helper "a list anyone can write was used" \
+	"ignored list=\"$list\" reason=writable-by-others using=built-in"
 chmod 644 $list
 
 echo "/tmp/shared/evil-helper modprobe" > $list
-echo /tmp/shared/evil-helper > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "a listed program in a directory anyone can write ran"
-refused 'refused program="/tmp/shared/evil-helper" reason=writable-by-others'
+not_run /tmp/shared/evil-helper "a listed program in a directory anyone can write ran" \
+	'refused program="/tmp/shared/evil-helper" reason=writable-by-others'
 
 echo 'modprobe' > $list
-echo /etc/rampart/test-helper > /proc/sys/kernel/modprobe
-mark=$(kmsg_mark)
-trigger && die "a malformed list was used"
-refused "ignored list=\"$list\" reason=line-1:not-an-absolute-path using=built-in"
+not_run /etc/rampart/test-helper "a malformed list was used" \
+	"ignored list=\"$list\" reason=line-1:not-an-absolute-path using=built-in"
 echo "not run: modprobe_path's own program, another name for a listed one, a listed one with arguments it does not allow, a listed script whose interpreter anyone could replace, a listed program under a directory anyone can write; run: a listed one ($ran); ignored: a list anyone can write, a malformed list"
